@@ -1,0 +1,185 @@
+"""Small site-wide features for the book, as one local Sphinx extension.
+
+- Correct canonical URLs for the ``dirhtml`` builder (trailing slash, no ``.html``).
+- ``{citation-cff}``: renders "how to cite" (BibTeX and DOI) from ``CITATION.cff``, so the
+  citation is written once.
+- ``{git-contributors}``: lists everyone who committed to the book, from ``git log``, offline.
+  Without a ``.git`` folder (a source archive) it says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import yaml
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+
+# --- canonical URLs -------------------------------------------------------------------------
+
+def dirhtml_page_url(baseurl: str, pagename: str) -> str:
+    """The public URL of a page built by ``dirhtml``: ``a/index`` -> ``a/``, ``a`` -> ``a/``."""
+    base = baseurl if baseurl.endswith("/") else baseurl + "/"
+    if pagename == "index":
+        return base
+    if pagename.endswith("/index"):
+        pagename = pagename[: -len("index")]
+        return base + pagename
+    return base + pagename + "/"
+
+
+def _fix_canonical(app: Sphinx, pagename, templatename, context, doctree):
+    baseurl = app.config.html_baseurl
+    if baseurl and app.builder.name == "dirhtml":
+        context["pageurl"] = dirhtml_page_url(baseurl, pagename)
+
+
+# --- how to cite, from CITATION.cff ---------------------------------------------------------
+
+def load_citation(srcdir: Path) -> dict:
+    return yaml.safe_load((srcdir / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def citation_bibtex(cff: dict) -> str:
+    """A BibTeX entry for the book, built from CITATION.cff."""
+    authors = " and ".join(
+        "{" + a["name"] + "}" if "name" in a else f"{a['family-names']}, {a['given-names']}"
+        for a in cff["authors"]
+    )
+    year = str(cff["date-released"])[:4]
+    fields = [
+        ("title", cff["title"]),
+        ("author", authors),
+        ("year", year),
+        ("version", cff.get("version", "")),
+        ("publisher", "Zenodo" if cff.get("doi") else ""),
+        ("doi", cff.get("doi", "")),
+        ("url", cff.get("url", "")),
+    ]
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
+    return "@book{stateofopensourceai" + year + ",\n" + body + "\n}"
+
+
+class CitationCff(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        path = Path(self.env.srcdir) / "CITATION.cff"
+        self.env.note_dependency(str(path))
+        cff = load_citation(Path(self.env.srcdir))
+        out = []
+        para = nodes.paragraph()
+        if cff.get("doi"):
+            para += nodes.Text("Please cite the book by its DOI: ")
+            url = "https://doi.org/" + cff["doi"]
+            para += nodes.reference("", cff["doi"], refuri=url)
+            para += nodes.Text(". In BibTeX:")
+        else:
+            para += nodes.Text(
+                "The book has no DOI yet; one is minted on Zenodo with its first tagged "
+                "release. Until then, please cite it as:"
+            )
+        out.append(para)
+        block = nodes.literal_block(citation_bibtex(cff), citation_bibtex(cff))
+        block["language"] = "bibtex"
+        out.append(block)
+        return out
+
+
+# --- contributors from git ------------------------------------------------------------------
+
+def git_authors(srcdir: Path, paths: list[str] | None = None) -> list[str] | None:
+    """Authors (by number of commits, then name), or None where there is no git history."""
+    if not (srcdir / ".git").exists():
+        return None
+    cmd = ["git", "-C", str(srcdir), "shortlog", "-sn", "--no-merges", "HEAD"]
+    if paths:
+        cmd += ["--", *paths]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return [re.sub(r"^\s*\d+\s+", "", line) for line in out.splitlines() if line.strip()]
+
+
+class GitContributors(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        authors = git_authors(Path(self.env.srcdir))
+        if authors is None:
+            return [nodes.paragraph(text="The list of contributors is built from the "
+                                    "repository's git history, which this copy does not have.")]
+        if not authors:
+            return [nodes.paragraph(text="No contributions recorded yet.")]
+        para = nodes.paragraph()
+        para += nodes.Text("With thanks to everyone who has contributed: " + ", ".join(authors) + ".")
+        return [para]
+
+
+# --- one complete bibliography page ---------------------------------------------------------
+
+class all_references(nodes.General, nodes.Element):
+    """Placeholder replaced, once every citation is known, by the list of all works."""
+
+
+class AllReferences(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        return [all_references()]
+
+
+def _fill_all_references(app: Sphinx, doctree, docname: str) -> None:
+    placeholders = list(doctree.findall(all_references))
+    if not placeholders:
+        return
+    from pybtex.plugin import find_plugin
+
+    domain = app.env.get_domain("cite")
+    backend = find_plugin("pybtex.backends", "docutils")()
+    cited_in: dict[str, list[str]] = {}
+    for ref in domain.citation_refs:
+        for target in ref.targets:
+            docs = cited_in.setdefault(target.key, [])
+            if ref.docname not in docs:
+                docs.append(ref.docname)
+    seen: dict[str, object] = {}
+    for citation in domain.citations:
+        seen.setdefault(citation.key, citation)
+    items = nodes.bullet_list(classes=["all-references"])
+    for key, citation in sorted(seen.items(), key=lambda kv: kv[1].formatted_entry.text.render_as("text").lower()):
+        item = nodes.list_item(ids=[f"bib-{key}"])
+        para = nodes.paragraph()
+        para += citation.formatted_entry.text.render(backend)
+        docs = [d for d in app.env.found_docs if d in cited_in.get(key, [])]
+        if docs:
+            para += nodes.Text(" Cited in: ")
+            for i, doc in enumerate(sorted(docs, key=cited_in[key].index)):
+                if i:
+                    para += nodes.Text(", ")
+                uri = app.builder.get_relative_uri(docname, doc)
+                title = app.env.titles[doc].astext() if doc in app.env.titles else doc
+                para += nodes.reference("", title, refuri=uri, internal=True)
+            para += nodes.Text(".")
+        item += para
+        items += item
+    for node in placeholders:
+        node.replace_self(items.deepcopy())
+
+
+def setup(app: Sphinx):
+    app.add_node(all_references)
+    app.add_directive("all-references", AllReferences)
+    app.connect("doctree-resolved", _fill_all_references)
+    app.connect("html-page-context", _fix_canonical)
+    app.add_directive("citation-cff", CitationCff)
+    app.add_directive("git-contributors", GitContributors)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,426 @@
+"""The book's checks. Each returns a list of problems, ``"path:line: message"``, empty if clean.
+
+Source checks read the Markdown, BibTeX, YAML and TOC files of a book folder; site checks read
+the built ``dirhtml`` site. The tests run every check on the real book (it must be clean) and on
+deliberately broken copies of a small fixture book (each check must fail with the right
+message), so no check counts until it has been seen failing.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import io
+import os
+import re
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+# Top-level Markdown files that are repository documents, not chapters of the book.
+NOT_CHAPTERS = {"README.md", "CONTRIBUTING.md", "CODE_OF_CONDUCT.md"}
+# Pages that are reference lists rather than chapters, so carry no TL;DR box.
+NO_TLDR = {"glossary", "bibliography"}
+
+CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+TERM = re.compile(r"\{term\}`([^`]*)`")
+TLDR = re.compile(r"^(:::+|```+)\s*\{admonition\}\s*TL;DR\s*$", re.M)
+BIB_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*\{\s*([^,\s]+)\s*,", re.M)
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+INLINE_CODE = re.compile(r"`+[^`\n]*`+")
+HTTP_URL = re.compile(r"http://[^\s)>\]\"'`]+")
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
+HTML_IMG = re.compile(r"<img\b[^>]*>", re.I)
+REMOTE = re.compile(r"^(https?:)?//", re.I)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def markdown_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.glob("*.md") if p.name not in NOT_CHAPTERS)
+
+
+def outside_code(path: Path):
+    """(line number, text) of a Markdown file's lines outside fenced code blocks.
+
+    Backtick and tilde fences whose info string starts with ``{`` are directives (their content
+    is Markdown); other fences are code and are skipped."""
+    stack: list[tuple[str, bool]] = []  # (fence, is_code)
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        m = FENCE.match(line)
+        if m:
+            fence, info = m.group(2), line[m.end():].strip()
+            top = stack[-1] if stack else None
+            if top and not info and fence[0] == top[0][0] and len(fence) >= len(top[0]):
+                stack.pop()
+                continue
+            if not (top and top[1]):
+                stack.append((fence, not info.startswith("{")))
+                if info.startswith("{"):
+                    yield n, line
+                continue
+        if stack and stack[-1][1]:
+            continue
+        yield n, line
+
+
+def prose_lines(path: Path):
+    """Lines outside code, with inline code spans blanked (roles such as {cite}`x` are kept)."""
+    for n, line in outside_code(path):
+        yield n, INLINE_CODE.sub(lambda c: c.group(0) if c.string[:c.start()].endswith("}")
+                                 else "``", line)
+
+
+def _roles(path: Path, pattern: re.Pattern):
+    """(line, value) for each role occurrence outside code blocks."""
+    for n, line in outside_code(path):
+        for hit in pattern.finditer(line):
+            yield n, hit.group(1)
+
+
+# --- bibliography ---------------------------------------------------------------------------
+
+def parse_bib(path: Path) -> list[dict]:
+    """Entries of a .bib file with their line numbers and fields (a small, forgiving parser)."""
+    text = path.read_text(encoding="utf-8")
+    entries = []
+    for m in BIB_START.finditer(text):
+        start = m.end()
+        depth, i = 1, start
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        body = text[start:i - 1]
+        fields = {}
+        for f in re.finditer(r"(\w+)\s*=\s*", body):
+            j, value = f.end(), ""
+            if j < len(body) and body[j] == "{":
+                d, k = 0, j
+                while k < len(body):
+                    d += {"{": 1, "}": -1}.get(body[k], 0)
+                    k += 1
+                    if d == 0:
+                        break
+                value = body[j + 1:k - 1]
+            elif j < len(body) and body[j] == '"':
+                k = body.index('"', j + 1)
+                value = body[j + 1:k]
+            else:
+                value = re.match(r"[^,\s]*", body[j:]).group(0)
+            fields.setdefault(f.group(1).lower(), value.strip())
+        entries.append({"type": m.group(1).lower(), "key": m.group(2),
+                        "line": text.count("\n", 0, text.index("@", m.start())) + 1,
+                        "fields": fields})
+    return entries
+
+
+def cited_keys(root: Path) -> dict[str, list[tuple[str, int]]]:
+    """Every citation key used, with where: chapter roles and data-table sources."""
+    used: dict[str, list[tuple[str, int]]] = {}
+    for md in markdown_files(root):
+        for line, value in _roles(md, CITE):
+            for key in value.split(","):
+                if key.strip():
+                    used.setdefault(key.strip(), []).append((_rel(md, root), line))
+    for yml in sorted((root / "data").glob("*.yml")) if (root / "data").is_dir() else []:
+        if yml.name.startswith("_"):
+            continue
+        for n, line in enumerate(yml.read_text(encoding="utf-8").splitlines(), 1):
+            m = re.match(r"\s*sources:\s*\[(.*)\]", line)
+            if m:
+                for key in m.group(1).split(","):
+                    if key.strip():
+                        used.setdefault(key.strip().strip("'\""), []).append((_rel(yml, root), n))
+    return used
+
+
+def check_citations(root: Path) -> list[str]:
+    """Every cited key exists in references.bib."""
+    keys = {e["key"] for e in parse_bib(root / "references.bib")}
+    problems = []
+    for key, places in sorted(cited_keys(root).items()):
+        if key not in keys:
+            for path, line in places:
+                problems.append(f"{path}:{line}: unknown citation key '{key}' (not in references.bib)")
+    return problems
+
+
+def check_bibliography(root: Path) -> list[str]:
+    """Entries are unique, used, and have a title, a year and an https url or doi."""
+    bib = root / "references.bib"
+    name = _rel(bib, root)
+    entries = parse_bib(bib)
+    used = cited_keys(root)
+    problems, first = [], {}
+    for e in entries:
+        where = f"{name}:{e['line']}"
+        if e["key"] in first:
+            problems.append(f"{where}: duplicate entry '{e['key']}' (first at line {first[e['key']]})")
+            continue
+        first[e["key"]] = e["line"]
+        f = e["fields"]
+        for field in ("title", "year"):
+            if not f.get(field):
+                problems.append(f"{where}: entry '{e['key']}' has no {field}")
+        if not (f.get("url") or f.get("doi")):
+            problems.append(f"{where}: entry '{e['key']}' has no url or doi")
+        if f.get("url") and not f["url"].startswith("https://"):
+            problems.append(f"{where}: entry '{e['key']}' url is not https: '{f['url']}'")
+        if f.get("doi") and f["doi"].startswith("http://"):
+            problems.append(f"{where}: entry '{e['key']}' doi is not https: '{f['doi']}'")
+        if e["key"] not in used:
+            problems.append(f"{where}: entry '{e['key']}' is never cited")
+    return problems
+
+
+# --- glossary -------------------------------------------------------------------------------
+
+def glossary_terms(root: Path) -> list[tuple[str, int]]:
+    """(term, line) of each term defined in glossary.md's glossary directive."""
+    path = root / "glossary.md"
+    terms, inside = [], False
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(r"^(:::+|```+)\s*\{glossary\}", line):
+            inside = True
+            continue
+        if inside and re.match(r"^(:::+|```+)\s*$", line):
+            inside = False
+            continue
+        if inside and line.strip() and not line[0].isspace() and not line.startswith(":"):
+            terms.append((line.strip(), n))
+    return terms
+
+
+def check_glossary(root: Path) -> list[str]:
+    """Each {term} names a glossary term; no term is defined twice."""
+    problems, seen = [], {}
+    for term, line in glossary_terms(root):
+        if term.lower() in seen:
+            problems.append(f"glossary.md:{line}: term '{term}' defined twice "
+                            f"(first at line {seen[term.lower()]})")
+        seen.setdefault(term.lower(), line)
+    for md in markdown_files(root):
+        for line, value in _roles(md, TERM):
+            m = re.match(r"^(.*?)\s*<([^<>]+)>\s*$", value)
+            target = (m.group(2) if m else value).strip()
+            if target.lower() not in seen:
+                problems.append(f"{_rel(md, root)}:{line}: unknown glossary term '{target}'")
+    return problems
+
+
+# --- table of contents and chapter anatomy --------------------------------------------------
+
+def toc_files(root: Path) -> list[str]:
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return [re.sub(r"\.md$", "", f) for f in files]
+
+
+def check_toc(root: Path) -> list[str]:
+    """Every chapter is in _toc.yml, every entry exists, every chapter has a TL;DR box."""
+    listed = toc_files(root)
+    problems = []
+    for md in markdown_files(root):
+        if md.stem not in listed:
+            problems.append(f"{md.name}:1: chapter '{md.stem}' is missing from _toc.yml")
+    toc_text = (root / "_toc.yml").read_text(encoding="utf-8").splitlines()
+    for name in listed:
+        if not (root / f"{name}.md").exists():
+            line = next((n for n, t in enumerate(toc_text, 1) if re.search(rf"\b{re.escape(name)}\b", t)), 1)
+            problems.append(f"_toc.yml:{line}: entry '{name}' has no file {name}.md")
+            continue
+        if name in NO_TLDR:
+            continue
+        text = (root / f"{name}.md").read_text(encoding="utf-8")
+        m = TLDR.search(text)
+        if not m:
+            problems.append(f"{name}.md:1: chapter '{name}' has no TL;DR box "
+                            "(an admonition titled TL;DR with class tip)")
+        elif ":class: tip" not in text[m.end():m.end() + 200].split("\n\n")[0]:
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(f"{name}.md:{line}: the TL;DR box of '{name}' needs ':class: tip'")
+    return problems
+
+
+# --- links and images in the sources --------------------------------------------------------
+
+def check_source_links(root: Path) -> list[str]:
+    """No http:// links; images have alt text and are local files."""
+    problems = []
+    files = markdown_files(root) + [root / "references.bib"]
+    files += sorted(p for p in (root / "data").glob("*.yml")) if (root / "data").is_dir() else []
+    for path in files:
+        rel = _rel(path, root)
+        lines = prose_lines(path) if path.suffix == ".md" else enumerate(
+            path.read_text(encoding="utf-8").splitlines(), 1)
+        pending_figure = None
+        for n, line in lines:
+            for url in HTTP_URL.findall(line):
+                problems.append(f"{rel}:{n}: insecure link '{url}' (use https://)")
+            if path.suffix != ".md":
+                continue
+            for alt, src in MD_IMAGE.findall(line):
+                if not alt.strip():
+                    problems.append(f"{rel}:{n}: image '{src}' has no alt text")
+                if REMOTE.match(src):
+                    problems.append(f"{rel}:{n}: image '{src}' is hot-linked from another site "
+                                    "(save it under _static/)")
+            for tag in HTML_IMG.findall(line):
+                src = re.search(r"\bsrc\s*=\s*[\"']([^\"']*)", tag, re.I)
+                src = src.group(1) if src else ""
+                if not re.search(r"\balt\s*=\s*[\"'][^\"']+", tag, re.I):
+                    problems.append(f"{rel}:{n}: image '{src}' has no alt text")
+                if REMOTE.match(src):
+                    problems.append(f"{rel}:{n}: image '{src}' is hot-linked from another site "
+                                    "(save it under _static/)")
+            m = re.match(r"^(:::+|```+)\s*\{(image|figure)\}\s*(\S+)", line)
+            if m:
+                pending_figure = (n, m.group(3), False)
+                if REMOTE.match(m.group(3)):
+                    problems.append(f"{rel}:{n}: image '{m.group(3)}' is hot-linked from another "
+                                    "site (save it under _static/)")
+            elif pending_figure:
+                if re.match(r"^:alt:\s*\S", line):
+                    pending_figure = None
+                elif not line.startswith(":"):
+                    problems.append(f"{rel}:{pending_figure[0]}: image '{pending_figure[1]}' has "
+                                    "no alt text (add :alt:)")
+                    pending_figure = None
+    return problems
+
+
+# --- the built site -------------------------------------------------------------------------
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs), self.getpos()[0]))
+
+    handle_startendtag = handle_starttag
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def page_tags(page: Path) -> list[tuple[str, dict, int]]:
+    parser = _TagCollector()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def check_built_html(site: Path) -> list[str]:
+    """In every built page: no http:// links, every image has alt text and is served locally,
+    and nothing (scripts, styles, images, frames) loads from another origin."""
+    problems = []
+    for page in html_pages(site):
+        rel = _rel(page, site)
+        for tag, attrs, line in page_tags(page):
+            href = attrs.get("href") or ""
+            if tag == "a" and href.startswith("http://"):
+                problems.append(f"{rel}:{line}: insecure link '{href}' (use https://)")
+            if tag == "img":
+                src = attrs.get("src") or ""
+                if not (attrs.get("alt") or "").strip():
+                    problems.append(f"{rel}:{line}: image '{src}' has no alt text")
+                if REMOTE.match(src):
+                    problems.append(f"{rel}:{line}: image '{src}' is hot-linked from another site")
+            loads = {"script": "src", "iframe": "src", "audio": "src", "video": "src",
+                     "source": "src", "embed": "src", "object": "data"}
+            url = attrs.get(loads.get(tag, ""), "") or ""
+            if tag == "link" and (attrs.get("rel") or "") in ("stylesheet", "preload", "icon",
+                                                               "modulepreload", "prefetch"):
+                url = href
+            if url and REMOTE.match(url) and tag != "img":
+                problems.append(f"{rel}:{line}: <{tag}> loads '{url}' from another origin")
+    return problems
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def end_headers(self):
+        # linkchecker throttles requests to servers that do not send this header.
+        self.send_header("LinkChecker", "allow")
+        super().end_headers()
+
+
+@contextmanager
+def serve(site: Path):
+    """Serve a folder on a free loopback port; yields the base URL."""
+    handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
+    socketserver.TCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        httpd.daemon_threads = True
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        finally:
+            httpd.shutdown()
+
+
+def check_internal_links(site: Path) -> list[str]:
+    """Broken internal links and anchors in the built site, found by linkchecker over loopback
+    HTTP (external links are not fetched)."""
+    exe = Path(sys.executable).with_name("linkchecker")
+    with tempfile.TemporaryDirectory() as tmp, serve(site) as base:
+        config = Path(tmp) / "linkcheckerrc"
+        # A high request rate applies only to hosts that send the LinkChecker header (ours).
+        config.write_text("[checking]\nmaxrequestspersecond=1000\nthreads=4\n"
+                          "[filtering]\nignorewarnings=http-empty-content\n"
+                          "[AnchorCheck]\n", encoding="utf-8")
+        out = Path(tmp) / "out.csv"
+        os.chmod(tmp, 0o777)
+        proc = subprocess.run(
+            [str(exe), "-f", str(config), "--no-status", "-o", "none",
+             "-F", f"csv/utf-8/{out}", "--ignore-url", r"^(?!http://127\.0\.0\.1)", base],
+            capture_output=True, text=True, timeout=600)
+        if not out.exists():
+            return [f"linkchecker did not run: {proc.stderr.strip()[-500:]}"]
+        rows = [r for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8")), delimiter=";")
+                if r and not r[0].startswith("#")]
+    if not rows:
+        return ["linkchecker wrote no results"]
+    header, problems = rows[0], []
+    col = {name: i for i, name in enumerate(header)}
+    for r in rows[1:]:
+        if len(r) < len(header):
+            continue
+        if r[col["valid"]].lower() == "true" and not r[col["warningstring"]].strip():
+            continue
+        if not r[col["urlname"]] and not r[col["parentname"]]:
+            continue
+        parent = r[col["parentname"]].replace(base, "") or "(start)"
+        valid = r[col["valid"]].lower() == "true"
+        reason = " ".join((r[col["warningstring"]] if valid else r[col["result"]]).split())
+        problems.append(f"{parent}:{r[col['line']]}: broken link '{r[col['urlname']]}' ({reason})")
+    return problems

@@ -1,0 +1,68 @@
+"""Shared fixtures: the book is built once per test run, strictly, then every check reads it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+STRICT = ["--builder", "dirhtml", "-W", "-n", "--keep-going", "--all"]
+
+
+def jupyter_book() -> str:
+    return str(Path(sys.executable).with_name("jupyter-book"))
+
+
+def build(folder: Path) -> subprocess.CompletedProcess:
+    """A strict, clean dirhtml build of a book folder (warnings are errors)."""
+    return subprocess.run([jupyter_book(), "build", *STRICT, str(folder)],
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def book_build() -> subprocess.CompletedProcess:
+    """The real book, built once per run (set BOOK_SKIP_BUILD=1 to reuse _build/)."""
+    if os.environ.get("BOOK_SKIP_BUILD") == "1" and (ROOT / "_build/dirhtml/index.html").exists():
+        return subprocess.CompletedProcess([], 0, "reused existing build", "")
+    return build(ROOT)
+
+
+@pytest.fixture(scope="session")
+def site(book_build) -> Path:
+    if book_build.returncode != 0:
+        pytest.fail("the strict build failed:\n" + warnings_of(book_build), pytrace=False)
+    return ROOT / "_build" / "dirhtml"
+
+
+def warnings_of(proc: subprocess.CompletedProcess) -> str:
+    lines = (proc.stdout + proc.stderr).splitlines()
+    hits = [l for l in lines if "WARNING" in l or "ERROR" in l or "Error" in l]
+    return "\n".join(hits[-60:] or lines[-60:])
+
+
+@pytest.fixture
+def minibook(tmp_path) -> Path:
+    """A fresh, writable copy of the small fixture book."""
+    dest = tmp_path / "book"
+    shutil.copytree(FIXTURES / "minibook", dest)
+    return dest
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """On CI, a skipped test is a failure: nothing may silently not run."""
+    if os.environ.get("CI") and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        skipped = reporter.stats.get("skipped", []) if reporter else []
+        if skipped:
+            reporter.write_line(f"CI: {len(skipped)} test(s) skipped; skipped tests fail on CI",
+                                red=True)
+            session.exitstatus = 1

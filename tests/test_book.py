@@ -1,0 +1,56 @@
+"""The real book: a strict build with zero warnings, and every check clean."""
+
+import checks
+from conftest import ROOT, warnings_of
+
+
+def test_strict_build_has_no_warnings(book_build):
+    assert book_build.returncode == 0, "strict build failed:\n" + warnings_of(book_build)
+    output = book_build.stdout + book_build.stderr
+    assert "WARNING" not in output, warnings_of(book_build)
+
+
+def test_citations_resolve():
+    assert checks.check_citations(ROOT) == []
+
+
+def test_bibliography_entries_are_complete_unique_and_used():
+    assert checks.check_bibliography(ROOT) == []
+
+
+def test_glossary_terms_resolve_and_are_unique():
+    assert checks.check_glossary(ROOT) == []
+
+
+def test_every_chapter_is_in_toc_with_a_tldr():
+    assert checks.check_toc(ROOT) == []
+
+
+def test_source_links_are_https_and_images_are_local_with_alt():
+    assert checks.check_source_links(ROOT) == []
+
+
+def test_built_pages_have_no_insecure_remote_or_unlabelled_content(site):
+    assert checks.check_built_html(site) == []
+
+
+def test_no_broken_internal_links_or_anchors(site):
+    assert checks.check_internal_links(site) == []
+
+
+def test_every_chapter_is_built(site):
+    for name in checks.toc_files(ROOT):
+        page = site / ("index.html" if name == "index" else f"{name}/index.html")
+        assert page.exists(), f"{name}.md was not built"
+
+
+def test_canonical_urls_use_trailing_slashes(site):
+    import re
+    import yaml
+
+    base = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]
+    for name in checks.toc_files(ROOT):
+        page = site / ("index.html" if name == "index" else f"{name}/index.html")
+        found = re.findall(r'<link rel="canonical" href="([^"]+)"', page.read_text())
+        expected = base if name == "index" else f"{base}{name}/"
+        assert found == [expected], f"{name}: canonical {found} != {expected}"

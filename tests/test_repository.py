@@ -1,0 +1,65 @@
+"""The repository around the book: the devcontainer, the two-command start, citation metadata."""
+
+import json
+import re
+
+import yaml
+
+from conftest import ROOT
+
+
+def makefile_targets() -> dict[str, str]:
+    text = (ROOT / "Makefile").read_text()
+    return {m.group(1): m.group(2) for m in re.finditer(r"^([a-z-]+):([^\n]*)", text, re.M)}
+
+
+def test_devcontainer_parses_and_uses_the_same_install():
+    config = json.loads((ROOT / ".devcontainer/devcontainer.json").read_text())
+    assert "3.11" in config["image"], "the devcontainer uses Python 3.11"
+    assert config["postCreateCommand"] == "make install", \
+        "the devcontainer installs exactly as `make` does"
+    assert 8000 in config["forwardPorts"]
+    assert "install" in makefile_targets()
+
+
+def test_make_serve_and_test_share_the_install():
+    targets = makefile_targets()
+    assert "build" in targets["serve"]
+    assert "install" in targets["build"]
+    assert "install" in targets["test"]
+    make = (ROOT / "Makefile").read_text()
+    assert "pip install --quiet -r requirements.txt" in make
+
+
+def test_readme_starts_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = re.search(r"```(?:bash|sh|console)?\n(.*?)```", readme, re.S).group(1)
+    commands = [l.strip() for l in first_block.splitlines() if l.strip() and not l.startswith("#")]
+    assert commands == ["make serve", "make test"]
+
+
+def test_ci_runs_make_test():
+    run = (ROOT / ".ci/run").read_text()
+    assert run.startswith("#!/usr/bin/env bash")
+    assert re.search(r"^make test$", run, re.M)
+
+
+def test_requirements_are_exact_pins():
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[^=<>~!]+$", line), f"not an exact pin: {line}"
+    text = (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^jupyter-book==1\.", text, re.M), "Jupyter Book must stay on 1.x"
+
+
+def test_citation_metadata_agrees():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text())
+    assert cff["title"] == zenodo["title"]
+    assert str(cff["version"]) == zenodo["version"]
+    assert cff["license"].lower() == zenodo["license"].lower()
+    assert [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]] \
+        == [c["name"] for c in zenodo["creators"]]
+    assert str(cff["date-released"]) == zenodo["publication_date"]
+    if cff.get("doi"):
+        assert cff["doi"] in (ROOT / "README.md").read_text(), "README shows the DOI badge"
