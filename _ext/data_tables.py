@@ -184,6 +184,9 @@ def validate_table(path: Path, root: Path, keys: set[str] | None = None,
     first = next(iter(columns))
     for i, raw in enumerate(table["rows"]):
         row = {k: _yaml_value(v) for k, v in raw.items()}
+        for name, col in columns.items():
+            if col["type"] == "date" and isinstance(row.get(name), int):
+                row[name] = str(row[name])  # a bare year, such as 2023
         table["rows"][i] = row
         label = f"row {i + 1} ({row.get(first, '?')})"
         lines = field_lines[i] if i < len(field_lines) else {}

@@ -34,8 +34,12 @@ def test_built_pages_have_no_insecure_remote_or_unlabelled_content(site):
     assert checks.check_built_html(site) == []
 
 
-def test_no_broken_internal_links_or_anchors(site):
+def test_no_broken_internal_links(site):
     assert checks.check_internal_links(site) == []
+
+
+def test_no_broken_anchors(site):
+    assert checks.check_anchors(site) == []
 
 
 def test_every_chapter_is_built(site):

@@ -178,13 +178,17 @@ def built_fixtures(tmp_path_factory):
 def test_clean_fixture_site_passes(built_fixtures):
     assert checks.check_built_html(built_fixtures["clean"]) == []
     assert checks.check_internal_links(built_fixtures["clean"]) == []
+    assert checks.check_anchors(built_fixtures["clean"]) == []
 
 
 def test_broken_internal_links_and_anchors_are_found(built_fixtures):
     problems = checks.check_internal_links(built_fixtures["broken"])
-    assert any(re.match(r"alpha/:\d+: broken link '\.\./no-such-page/' \(.*404", p) for p in problems), problems
-    assert any(re.match(r"alpha/:\d+: broken link '\.\./glossary/#term-Nothing' .*anchor", p, re.I)
-               for p in problems), problems
+    assert len(problems) == 1 and re.match(
+        r"alpha/:\d+: broken link '\.\./no-such-page/' \(404 File not found\)$", problems[0]), problems
+    problems = checks.check_anchors(built_fixtures["broken"])
+    assert len(problems) == 1 and re.match(
+        r"alpha/index\.html:\d+: broken anchor '\.\./glossary/#term-Nothing' "
+        r"\(no id 'term-Nothing' in glossary/index\.html\)$", problems[0]), problems
 
 
 def test_built_html_problems_are_found(built_fixtures):
