@@ -178,8 +178,18 @@ def compute_labels(entries) -> dict[str, str]:
     labels = {}
     for base, keys in groups.items():
         for i, key in enumerate(sorted(keys)):
-            labels[key] = base + ("abcdefghijklmnopqrstuvwxyz"[i] if len(keys) > 1 else "")
+            labels[key] = base + (_suffix(i) if len(keys) > 1 else "")
     return labels
+
+
+def _suffix(i: int) -> str:
+    """a, b, ..., z, aa, ab, ...: as many distinct suffixes as there are works."""
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[r] + letters
+    return letters
 
 
 def _load_labels(app: Sphinx) -> None:
