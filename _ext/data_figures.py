@@ -73,7 +73,7 @@ def open_models_2023(root: Path, alt: str) -> str:
     if table is None or problems:
         raise ValueError("data/models.yml has problems")
     plt = _pyplot("open-models-2023")
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(9, 4.6))
     cats = list(vocab["licence_categories"])
     seen = []
     for row in table["rows"]:
@@ -89,11 +89,21 @@ def open_models_2023(root: Path, alt: str) -> str:
         for r in rows:
             ax.annotate(r["name"], (_month(r["release_date"]), r["params_billion"]),
                         xytext=(4, 3), textcoords="offset points", fontsize=7.5)
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator, NullLocator
+
     ax.set_yscale("log")
+    sizes = [1, 3, 7, 13, 34, 70, 180]
+    ax.yaxis.set_major_locator(FixedLocator(sizes))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_yticklabels([str(v) for v in sizes])
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_ylabel("Parameters (billions, log scale)")
     ax.set_xlabel("Release date")
     ax.grid(True, which="major")
-    ax.legend(title="Weights licence", loc="upper left", fontsize=8, title_fontsize=8)
+    ax.legend(title="Weights licence", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+              title_fontsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return _to_svg(fig, plt, alt)
@@ -120,7 +130,8 @@ def accelerators_memory_bandwidth(root: Path, alt: str) -> str:
     ax.set_xlabel("Memory capacity (GB)")
     ax.set_ylabel("Memory bandwidth (GB/s)")
     ax.grid(True)
-    ax.legend(title="Vendor", loc="upper left", fontsize=8, title_fontsize=8)
+    ax.legend(title="Vendor", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+              title_fontsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return _to_svg(fig, plt, alt)
