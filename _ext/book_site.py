@@ -269,7 +269,231 @@ def _fill_all_references(app: Sphinx, doctree, docname: str) -> None:
         node.replace_self(items.deepcopy())
 
 
+# --- glossary tooltips ------------------------------------------------------------------------
+# Every link to a glossary term carries the term's definition in its title at build time; a
+# small script (_static/tooltips.js) shows it, and citations' titles, as a tooltip on hover and
+# on keyboard focus. Nothing is fetched at build or read time.
+
+TIP_LENGTH = 280
+
+
+def _shorten(text: str, limit: int = TIP_LENGTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def glossary_definitions(app: Sphinx) -> dict[str, str]:
+    cached = getattr(app.env, "_book_glossary", None)
+    if cached is not None:
+        return cached
+    definitions: dict[str, str] = {}
+    if "glossary" in app.env.found_docs:
+        doctree = app.env.get_doctree("glossary")
+        for item in doctree.findall(nodes.definition_list_item):
+            terms = [t for t in item.children if isinstance(t, nodes.term)]
+            body = [d for d in item.children if isinstance(d, nodes.definition)]
+            if not terms or not body:
+                continue
+            text = _shorten(body[0].astext())
+            for term in terms:
+                for node_id in term["ids"]:
+                    definitions[node_id] = f"{term.astext()}: {text}"
+    app.env._book_glossary = definitions
+    return definitions
+
+
+def _add_term_tips(app: Sphinx, doctree, docname: str) -> None:
+    definitions = glossary_definitions(app)
+    for ref in doctree.findall(nodes.reference):
+        target = ref.get("refuri", "")
+        anchor = target.split("#", 1)[1] if "#" in target else ref.get("refid", "")
+        if anchor.startswith("term-") and ("glossary" in target or docname == "glossary"):
+            if anchor in definitions:
+                ref["reftitle"] = definitions[anchor]
+                ref["classes"].append("glossary-term")
+
+
+# --- chapter credits: last updated and contributors, from git, offline -----------------------
+
+SHARE = 0.1  # a contributor changed at least this share of a page's lines
+
+
+def git_history(srcdir: Path) -> dict[str, dict] | None:
+    """Per file: the date of its last commit and lines changed by each author. None without git."""
+    if not (srcdir / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(srcdir), "log", "--no-merges", "--numstat", "--format=@@%aN\t%cs",
+             "--", "*.md"], capture_output=True, text=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    history: dict[str, dict] = {}
+    author = date = None
+    for line in out.splitlines():
+        if line.startswith("@@"):
+            author, date = line[2:].split("\t")
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or author is None:
+            continue
+        added, deleted, path = parts
+        changed = (int(added) if added.isdigit() else 0) + (int(deleted) if deleted.isdigit() else 0)
+        entry = history.setdefault(path, {"updated": date, "lines": {}})
+        entry["lines"][author] = entry["lines"].get(author, 0) + changed
+    return history
+
+
+def contributors(entry: dict) -> list[str]:
+    total = sum(entry["lines"].values()) or 1
+    ranked = sorted(entry["lines"].items(), key=lambda kv: (-kv[1], kv[0]))
+    return [name for name, lines in ranked if lines / total >= SHARE] or [ranked[0][0]]
+
+
+def _load_history(app: Sphinx) -> None:
+    app.env._book_history = git_history(Path(app.srcdir))
+
+
+def _long_date(iso: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def _repository(app: Sphinx) -> str:
+    return (app.config.html_theme_options or {}).get("source_repository", "").rstrip("/")
+
+
+def _add_credits(app: Sphinx, doctree, docname: str) -> None:
+    """Append 'Last updated', contributors and edit/issue/source links to every chapter."""
+    if docname in ("glossary", "bibliography") or not app.builder.format == "html":
+        return
+    source = app.env.doc2path(docname, False)
+    block = nodes.container(classes=["chapter-credits"])
+    history = getattr(app.env, "_book_history", None)
+    entry = (history or {}).get(str(source))
+    if entry:
+        para = nodes.paragraph(classes=["chapter-updated"])
+        para += nodes.Text(f"Last updated {_long_date(entry['updated'])}. ")
+        people = contributors(entry)
+        para += nodes.Text(("Contributors: " if len(people) > 1 else "Contributor: ")
+                           + ", ".join(people) + ".")
+        block += para
+    repo = _repository(app)
+    if repo:
+        links = nodes.paragraph(classes=["chapter-links"])
+        title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+        from urllib.parse import quote
+
+        for i, (label, url) in enumerate((
+            ("Suggest an edit", f"{repo}/edit/main/{source}"),
+            ("Report an issue", f"{repo}/issues/new?title={quote('[' + title + '] ')}"),
+            ("View the source", f"{repo}/blob/main/{source}"),
+        )):
+            if i:
+                links += nodes.Text(" · ")
+            links += nodes.reference("", label, refuri=url)
+        block += links
+    if len(block):
+        doctree += block
+
+
+# --- sharing: OpenGraph and Twitter cards, sitemap, robots.txt ----------------------------------
+
+def page_description(doctree) -> str:
+    """The TL;DR box's text, else the first paragraph."""
+    if doctree is None:
+        return ""
+    for adm in doctree.findall(nodes.admonition):
+        titles = [t for t in adm.children if isinstance(t, nodes.title)]
+        if titles and titles[0].astext().strip() == "TL;DR":
+            return _shorten(" ".join(c.astext() for c in adm.children[1:]), 200)
+    for para in doctree.findall(nodes.paragraph):
+        if para.astext().strip():
+            return _shorten(para.astext(), 200)
+    return ""
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _add_meta(app: Sphinx, pagename, templatename, context, doctree):
+    baseurl = app.config.html_baseurl
+    if not baseurl or app.builder.name != "dirhtml":
+        return
+    title = context.get("title") or app.config.html_title
+    title = re.sub(r"<[^>]+>", "", title)
+    description = page_description(doctree) or app.config.html_title
+    url = dirhtml_page_url(baseurl, pagename)
+    image = baseurl.rstrip("/") + "/_static/social-card.png"
+    tags = {
+        "og:type": "website" if pagename == "index" else "article",
+        "og:title": title, "og:description": description, "og:url": url,
+        "og:site_name": app.config.html_title, "og:image": image,
+        "og:image:alt": f"{app.config.html_title}: an open-source book",
+    }
+    meta = [f'<meta property="{k}" content="{_html_escape(v)}" />' for k, v in tags.items()]
+    meta += [f'<meta name="{k}" content="{_html_escape(v)}" />' for k, v in {
+        "description": description, "twitter:card": "summary_large_image",
+        "twitter:title": title, "twitter:description": description, "twitter:image": image,
+    }.items()]
+    context["metatags"] = context.get("metatags", "") + "\n".join(meta) + "\n"
+
+
+def _write_site_files(app: Sphinx, exception) -> None:
+    if exception or app.builder.name != "dirhtml" or not app.config.html_baseurl:
+        return
+    out = Path(app.outdir)
+    baseurl = app.config.html_baseurl
+    urls = sorted(dirhtml_page_url(baseurl, d) for d in app.env.found_docs if d != "404")
+    sitemap = ['<?xml version="1.0" encoding="UTF-8"?>',
+               '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    sitemap += [f"  <url><loc>{_html_escape(u)}</loc></url>" for u in urls]
+    sitemap.append("</urlset>")
+    (out / "sitemap.xml").write_text("\n".join(sitemap) + "\n", encoding="utf-8")
+    (out / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\n\nSitemap: {baseurl.rstrip('/')}/sitemap.xml\n", encoding="utf-8")
+    _social_card(app, out / "_static" / "social-card.png")
+    # Static hosts (GitHub Pages among them) serve /404.html for a missing page; the page uses
+    # absolute URLs (notfound_urls_prefix), so the same file works at any depth.
+    notfound = out / "404" / "index.html"
+    if notfound.exists():
+        (out / "404.html").write_text(notfound.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _social_card(app: Sphinx, path: Path) -> None:
+    """A 1200x630 image for link previews, drawn at build time (nothing committed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(12, 6.3), dpi=100)
+    fig.patch.set_facecolor("#1a1c1e")
+    fig.text(0.07, 0.62, app.config.html_title, color="white", fontsize=48, weight="bold")
+    fig.text(0.07, 0.45, "Licences, evaluation, models, fine-tuning, formats, engines,",
+             color="#d0d0d0", fontsize=24)
+    fig.text(0.07, 0.37, "vector databases, SDKs, desktop apps and hardware: 2023 edition",
+             color="#d0d0d0", fontsize=24)
+    fig.text(0.07, 0.15, "An open-source book", color="#E69F00", fontsize=22)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
 def setup(app: Sphinx):
+    app.connect("builder-inited", _load_history)
+    app.connect("doctree-resolved", _add_term_tips)
+    app.connect("doctree-resolved", _add_credits)
+    app.connect("html-page-context", _add_meta)
+    app.connect("build-finished", _write_site_files)
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))
     _register_label_style()
     app.connect("builder-inited", _load_labels)

@@ -1,0 +1,196 @@
+"""Reader features, asserted on the built site: tooltips, credits, references, sharing, 404,
+edit links, privacy, print and downloads. (The browser tests show them working in Chromium.)"""
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+import checks
+from conftest import FIXTURES, ROOT, build
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+BASEURL = CONFIG["html"]["baseurl"]
+REPO = CONFIG["sphinx"]["config"]["html_theme_options"]["source_repository"]
+CHAPTERS = [n for n in checks.toc_files(ROOT) if n not in ("index", "glossary", "bibliography")]
+
+
+def page(site: Path, name: str) -> str:
+    return (site / ("index.html" if name == "index" else f"{name}/index.html")).read_text()
+
+
+# --- tooltips --------------------------------------------------------------------------------
+
+def test_glossary_links_carry_their_definition(site):
+    html = page(site, "models")
+    links = re.findall(r'<a class="[^"]*glossary-term[^"]*" href="\.\./glossary/#term-([^"]+)" '
+                       r'title="([^"]+)"', html)
+    assert links, "no glossary term link with a definition"
+    glossary = page(site, "glossary")
+    for anchor, title in links:
+        assert f'id="term-{anchor}"' in glossary
+        assert len(title) > 20 and ":" in title
+
+
+def test_every_glossary_link_in_the_book_has_a_tip(site):
+    for name in CHAPTERS + ["index"]:
+        html = page(site, name)
+        bare = re.findall(r'<a class="reference internal" href="[^"]*glossary/#term-[^"]*">', html)
+        assert bare == [], f"{name}: glossary links without a tooltip: {bare[:3]}"
+
+
+def test_citations_carry_the_reference_as_title(site):
+    html = page(site, "vector-db")
+    assert re.search(r'<a class="reference internal" href="#id\d+" title="[^"]{20,}"', html)
+
+
+def test_tooltip_script_is_local_and_loaded(site):
+    assert re.search(r'<script[^>]+src="\.\./_static/tooltips\.js', page(site, "models"))
+    assert "role\", \"tooltip\"" in (site / "_static/tooltips.js").read_text()
+
+
+# --- credits ---------------------------------------------------------------------------------
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the git history")
+def test_chapters_end_with_last_updated_and_contributors(site):
+    from datetime import date
+
+    for name in CHAPTERS:
+        last = git("log", "-1", "--format=%cs", "--", f"{name}.md")
+        if not last:
+            continue
+        d = date.fromisoformat(last)
+        html = page(site, name)
+        credits = re.search(r'<div class="chapter-credits.*?</div>', html, re.S).group(0)
+        assert f"Last updated {d.day} {d.strftime('%B %Y')}." in credits, name
+        author = git("log", "-1", "--format=%aN", "--", f"{name}.md")
+        assert "Contributor" in credits
+
+
+def test_credits_link_to_edit_issue_and_source(site):
+    html = page(site, "models")
+    assert f'href="{REPO}/edit/main/models.md"' in html
+    assert f'href="{REPO}/issues/new?title=' in html
+    assert f'href="{REPO}/blob/main/models.md"' in html
+
+
+def test_front_page_lists_contributors(site):
+    html = page(site, "index")
+    if (ROOT / ".git").exists():
+        first = git("log", "-1", "--format=%aN")
+        assert "With thanks to everyone who has contributed:" in html and first in html
+
+
+def test_build_without_git_succeeds_without_credits(tmp_path):
+    """A source archive has no .git: the build still passes, with no 'Last updated'."""
+    dest = tmp_path / "book"
+    shutil.copytree(FIXTURES / "minibook", dest)
+    shutil.copytree(ROOT / "_ext", dest / "_ext")
+    config = (dest / "_config.yml").read_text().replace(
+        "sphinx:\n  config:\n", "sphinx:\n  local_extensions:\n    book_site: _ext/\n  config:\n")
+    config = config.replace("sphinxcontrib.bibtex]", "sphinxcontrib.bibtex, book_site]")
+    (dest / "_config.yml").write_text(config + "exclude_patterns: [_ext]\n")
+    proc = build(dest)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    html = (dest / "_build/dirhtml/alpha/index.html").read_text()
+    assert "Last updated" not in html
+    # ... and with a git history, the same book gets its credits.
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    subprocess.run(["git", "-C", str(dest), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(dest), "-c", "user.name=Ada Tester", "-c",
+                    "user.email=ada@example.org", "commit", "-qm", "init"], check=True)
+    proc = build(dest)
+    assert proc.returncode == 0
+    html = (dest / "_build/dirhtml/alpha/index.html").read_text()
+    assert "Last updated" in html and "Contributor: Ada Tester." in html
+
+
+# --- references ------------------------------------------------------------------------------
+
+def test_each_chapter_lists_exactly_the_works_it_cites(site):
+    for name in CHAPTERS:
+        cited = {k.strip() for _, v in checks._roles(ROOT / f"{name}.md", checks.CITE)
+                 for k in v.split(",")}
+        text = (ROOT / f"{name}.md").read_text()
+        for table in re.findall(r"\{data-table\} (\S+)", text):
+            cited |= {k for row in yaml.safe_load((ROOT / f"data/{table}.yml").read_text())["rows"]
+                      for k in row["sources"]}
+        entries = re.findall(r'<div class="citation" id="[^"]+" role="doc-biblioentry">', page(site, name))
+        assert len(entries) == len(cited), f"{name}: {len(entries)} entries for {len(cited)} cited works"
+
+
+def test_references_link_back_to_their_citations(site):
+    html = page(site, "models")
+    assert re.search(r'<a role="doc-backlink" href="#id\d+">', html)
+
+
+def test_bibliography_page_lists_every_work_once_with_where_cited(site):
+    html = page(site, "bibliography")
+    keys = {e["key"] for e in checks.parse_bib(ROOT / "references.bib")}
+    ids = re.findall(r'<li id="bib-([^"]+)"', html)
+    assert sorted(ids) == sorted(keys)
+    assert html.count("Cited in:") == len(keys)
+
+
+# --- sharing and discovery ---------------------------------------------------------------------
+
+def test_pages_have_opengraph_and_twitter_cards(site):
+    html = page(site, "models")
+    tldr = re.search(r":class: tip\n(.*?)\n:::", (ROOT / "models.md").read_text(), re.S).group(1)
+    first_words = " ".join(re.sub(r"[{}`*]|\bcite:p\b", "", tldr).split()[1:5])
+    description = re.search(r'<meta property="og:description" content="([^"]+)"', html).group(1)
+    assert description and description.split()[0] in tldr
+    assert f'<meta property="og:url" content="{BASEURL}models/"' in html
+    assert f'<meta property="og:image" content="{BASEURL}_static/social-card.png"' in html
+    assert '<meta name="twitter:card" content="summary_large_image"' in html
+    assert (site / "_static/social-card.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sitemap_and_robots(site):
+    urls = [u.text for u in ET.parse(site / "sitemap.xml").getroot().iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    for name in checks.toc_files(ROOT):
+        assert (BASEURL if name == "index" else f"{BASEURL}{name}/") in urls
+    assert all(u.endswith("/") for u in urls)
+    assert f"Sitemap: {BASEURL}sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_404_page_works_at_any_depth(site):
+    html = (site / "404.html").read_text()
+    prefix = "/" + BASEURL.split("/", 3)[3]
+    assert "Page not found" in html
+    for url in re.findall(r'(?:href|src)="([^"#]+)"', html):
+        if url.startswith(("http", "mailto:")):
+            continue
+        assert url.startswith(prefix), f"relative URL in 404 page: {url}"
+
+
+def test_edit_button_opens_the_markdown_source(site):
+    assert f'href="{REPO}/edit/main/models.md"' in page(site, "models")
+
+
+# --- privacy, readability, downloads ---------------------------------------------------------
+
+def test_nothing_loads_from_another_origin(site):
+    assert [p for p in checks.check_built_html(site) if "another origin" in p] == []
+
+
+def test_print_stylesheet_hides_navigation(site):
+    css = (site / "_static/book.css").read_text()
+    block = css[css.index("@media print"):]
+    for selector in (".sidebar-drawer", ".toc-drawer", ".mobile-header"):
+        assert selector in block
+
+
+def test_each_chapter_offers_its_source(site):
+    for name in CHAPTERS:
+        assert (site / "_sources" / f"{name}.md").exists()
