@@ -447,6 +447,27 @@ def _add_meta(app: Sphinx, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + "\n".join(meta) + "\n"
 
 
+# --- accessibility fixes to the theme's and docutils' markup ------------------------------------
+
+def a11y_fix(html: str) -> str:
+    """Small markup fixes that axe-core asks for:
+    - sidebar captions are role="heading" without a level;
+    - docutils gives citations role="doc-biblioentry" inside role="list" (must be listitem);
+    - scrollable code blocks and table wrappers must be reachable by keyboard."""
+    html = html.replace('role="heading">', 'role="heading" aria-level="2">')
+    html = html.replace('role="doc-biblioentry"', 'role="listitem"')
+    html = re.sub(r"<pre(?![^>]*tabindex)", '<pre tabindex="0"', html)
+    html = re.sub(r'<div class="(table-wrapper[^"]*)"(?![^>]*tabindex)', r'<div class="\1" tabindex="0"',
+                  html)
+    return html
+
+
+def _a11y_context(app: Sphinx, pagename, templatename, context, doctree):
+    for key in ("body", "furo_navigation_tree"):
+        if isinstance(context.get(key), str):
+            context[key] = a11y_fix(context[key])
+
+
 def _write_site_files(app: Sphinx, exception) -> None:
     if exception or app.builder.name != "dirhtml" or not app.config.html_baseurl:
         return
@@ -488,11 +509,21 @@ def _social_card(app: Sphinx, path: Path) -> None:
     plt.close(fig)
 
 
+def _dark_code_style(app: Sphinx) -> None:
+    """Furo's dark code style cannot be set from Jupyter Book's config (furo registers the
+    setting after the config overrides are applied), so it is set here, before furo reads it."""
+    if hasattr(app.config, "pygments_dark_style"):
+        app.config.pygments_dark_style = app.config.book_pygments_dark_style
+
+
 def setup(app: Sphinx):
+    app.add_config_value("book_pygments_dark_style", "a11y-dark", "html")
+    app.connect("builder-inited", _dark_code_style, priority=100)
     app.connect("builder-inited", _load_history)
     app.connect("doctree-resolved", _add_term_tips)
     app.connect("doctree-resolved", _add_credits)
     app.connect("html-page-context", _add_meta)
+    app.connect("html-page-context", _a11y_context, priority=900)
     app.connect("build-finished", _write_site_files)
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))
     _register_label_style()

@@ -93,36 +93,17 @@ def _roles(path: Path, pattern: re.Pattern):
 # --- bibliography ---------------------------------------------------------------------------
 
 def parse_bib(path: Path) -> list[dict]:
-    """Entries of a .bib file with their line numbers and fields (a small, forgiving parser)."""
-    text = path.read_text(encoding="utf-8")
+    """Entries of a .bib file with their line numbers and fields (values without braces)."""
+    from format_bib import parse
+
     entries = []
-    for m in BIB_START.finditer(text):
-        start = m.end()
-        depth, i = 1, start
-        while i < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            i += 1
-        body = text[start:i - 1]
-        fields = {}
-        for f in re.finditer(r"(\w+)\s*=\s*", body):
-            j, value = f.end(), ""
-            if j < len(body) and body[j] == "{":
-                d, k = 0, j
-                while k < len(body):
-                    d += {"{": 1, "}": -1}.get(body[k], 0)
-                    k += 1
-                    if d == 0:
-                        break
-                value = body[j + 1:k - 1]
-            elif j < len(body) and body[j] == '"':
-                k = body.index('"', j + 1)
-                value = body[j + 1:k]
-            else:
-                value = re.match(r"[^,\s]*", body[j:]).group(0)
-            fields.setdefault(f.group(1).lower(), value.strip())
-        entries.append({"type": m.group(1).lower(), "key": m.group(2),
-                        "line": text.count("\n", 0, text.index("@", m.start())) + 1,
-                        "fields": fields})
+    for e in parse(path.read_text(encoding="utf-8")):
+        fields: dict[str, str] = {}
+        for name, value in e["fields"]:
+            if value.startswith("{") and value.endswith("}"):
+                value = value[1:-1]
+            fields.setdefault(name, value.strip())
+        entries.append({"type": e["type"], "key": e["key"], "line": e["line"], "fields": fields})
     return entries
 
 
@@ -363,7 +344,13 @@ def check_built_html(site: Path) -> list[str]:
     return problems
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as a static host would: under a path prefix (the site's base URL
+    path, such as /book/), with /404.html for missing pages, and gzip when the client asks."""
+
+    prefix = "/"
+    use_gzip = False
+
     def log_message(self, *args):
         pass
 
@@ -372,18 +359,59 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("LinkChecker", "allow")
         super().end_headers()
 
+    def translate_path(self, path):
+        if self.prefix != "/" and path.startswith(self.prefix):
+            path = "/" + path[len(self.prefix):]
+        elif self.prefix != "/":
+            path = "/__outside_prefix__"
+        return super().translate_path(path)
+
+    def send_head(self):
+        path = self.translate_path(self.path.split("?", 1)[0].split("#", 1)[0])
+        if os.path.isdir(path) and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()  # the redirect to the trailing-slash URL
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path):
+            notfound = os.path.join(self.directory, "404.html")
+            if os.path.isfile(notfound):
+                return self._send_file(notfound, 404)
+            return super().send_head()
+        return self._send_file(path, 200)
+
+    def _send_file(self, path, status):
+        import gzip as gzip_module
+
+        with open(path, "rb") as f:
+            body = f.read()
+        ctype = self.guess_type(path)
+        encode = self.use_gzip and "gzip" in self.headers.get("Accept-Encoding", "") and (
+            ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml",
+                                                    "application/json", "application/xml"))
+        if encode:
+            body = gzip_module.compress(body, 6)
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        if encode:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 @contextmanager
-def serve(site: Path):
-    """Serve a folder on a free loopback port; yields the base URL."""
-    handler = lambda *a, **k: _QuietHandler(*a, directory=str(site), **k)  # noqa: E731
+def serve(site: Path, prefix: str = "/", use_gzip: bool = False):
+    """Serve a built site on a free loopback port; yields the base URL (ending in the prefix)."""
+    handler_class = type("Handler", (SiteHandler,), {"prefix": prefix, "use_gzip": use_gzip})
+    handler = lambda *a, **k: handler_class(*a, directory=str(site), **k)  # noqa: E731
     socketserver.TCPServer.allow_reuse_address = True
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
         httpd.daemon_threads = True
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+            yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
         finally:
             httpd.shutdown()
 
@@ -459,4 +487,50 @@ def check_internal_links(site: Path) -> list[str]:
         valid = r[col["valid"]].lower() == "true"
         reason = " ".join((r[col["warningstring"]] if valid else r[col["result"]]).split())
         problems.append(f"{parent}:{r[col['line']]}: broken link '{r[col['urlname']]}' ({reason})")
+    return problems
+
+
+# --- page weight ------------------------------------------------------------------------------
+
+BUDGET_BYTES = 200_000  # gzipped HTML + JS + CSS of one chapter page
+
+
+def page_weight(site: Path, page: Path) -> dict[str, int]:
+    """Bytes of a built page and everything it loads from the site (scripts, styles, images),
+    raw and gzipped as a static host would serve them."""
+    import gzip
+    from urllib.parse import urljoin, urlsplit
+
+    base = "http://site/" + _rel(page, site)
+    files = {page}
+    for tag, attrs, _ in page_tags(page):
+        url = None
+        if tag == "script":
+            url = attrs.get("src")
+        elif tag == "link" and (attrs.get("rel") or "") in ("stylesheet", "icon", "preload"):
+            url = attrs.get("href")
+        elif tag == "img":
+            url = attrs.get("src")
+        if url and not REMOTE.match(url) and not url.startswith("data:"):
+            target = site / urlsplit(urljoin(base, url)).path.lstrip("/")
+            if target.is_file():
+                files.add(target)
+    sizes = {"html": page.stat().st_size, "files": len(files), "raw": 0, "gzip": 0, "gzip_js_css": 0}
+    for f in files:
+        data = f.read_bytes()
+        packed = len(gzip.compress(data, 6))
+        sizes["raw"] += len(data)
+        sizes["gzip"] += packed
+        if f.suffix in (".js", ".css"):
+            sizes["gzip_js_css"] += packed
+    return sizes
+
+
+def check_page_weight(site: Path, pages: list[Path], budget: int = BUDGET_BYTES) -> list[str]:
+    problems = []
+    for page in pages:
+        w = page_weight(site, page)
+        if w["gzip"] > budget:
+            problems.append(f"{_rel(page, site)}: {w['gzip']:,} bytes gzipped with what it loads "
+                            f"(budget {budget:,})")
     return problems

@@ -124,7 +124,7 @@ def test_each_chapter_lists_exactly_the_works_it_cites(site):
         for table in re.findall(r"\{data-table\} (\S+)", text):
             cited |= {k for row in yaml.safe_load((ROOT / f"data/{table}.yml").read_text())["rows"]
                       for k in row["sources"]}
-        entries = re.findall(r'<div class="citation" id="[^"]+" role="doc-biblioentry">', page(site, name))
+        entries = re.findall(r'<div class="citation" id="[^"]+" role="listitem">', page(site, name))
         assert len(entries) == len(cited), f"{name}: {len(entries)} entries for {len(cited)} cited works"
 
 

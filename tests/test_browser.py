@@ -1,0 +1,240 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright (no browser is
+downloaded). The site is served on 127.0.0.1 under its base path, as a static host serves it.
+
+Skipped only where Chromium is absent and CI is not set; on CI a skip fails the run."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+import checks
+from conftest import ROOT
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BASE_PATH = "/" + yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"].split("/", 3)[3]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                       reason="Debian's Chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with checks.serve(site, prefix=BASE_PATH) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every page of the site, as paths under the base URL, from the sitemap."""
+    root = ET.parse(site / "sitemap.xml").getroot()
+    base = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]
+    return [loc.text[len(base):] for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+
+
+def chapter_paths(site: Path) -> list[str]:
+    return [p for p in page_paths(site) if p.strip("/") not in ("", "glossary", "bibliography")]
+
+
+class Recorder:
+    """Console errors, failed requests and error responses on one page."""
+
+    def __init__(self, page):
+        self.problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+
+
+def test_every_page_loads_without_errors(context, base_url, site):
+    problems = {}
+    for path in page_paths(site):
+        page = context.new_page()
+        rec = Recorder(page)
+        response = page.goto(base_url + path, wait_until="load")
+        page.wait_for_timeout(50)
+        if response.status != 200 or rec.problems:
+            problems[path or "/"] = [f"status {response.status}"] + rec.problems
+        page.close()
+    assert problems == {}
+
+
+def test_search_finds_a_chapter_by_a_word_in_its_text(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "search/?q=PagedAttention", wait_until="load")
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    links = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+    assert any("mlops-engines" in href for href in links), links
+
+
+def test_next_previous_and_sidebar_navigation(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "licences/")
+    page.click("a.next-page")
+    page.wait_for_url(re.compile(r".*/eval-datasets/$"))
+    page.click("a.prev-page")
+    page.wait_for_url(re.compile(r".*/licences/$"))
+    page.click(".sidebar-tree a:has-text('Hardware')")
+    page.wait_for_url(re.compile(r".*/hardware/$"))
+    assert page.locator("h1").first.inner_text().startswith("Hardware")
+
+
+def test_glossary_tooltip_on_hover_and_on_keyboard_focus(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "models/")
+    term = page.locator("article a.glossary-term").first
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tip = page.locator("#book-tooltip")
+    tip.wait_for(state="visible")
+    assert len(tip.inner_text()) > 20
+    assert term.get_attribute("aria-describedby") == "book-tooltip"
+    page.mouse.move(0, 0)
+    tip.wait_for(state="hidden")
+    term.focus()  # keyboard focus, as Tab would give it
+    tip.wait_for(state="visible")
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden")
+
+
+def test_citation_tooltip_shows_the_reference(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "vector-db/")
+    cite = page.locator("article a.reference.internal[data-tip][href*='#id']").first
+    cite.focus()
+    page.locator("#book-tooltip").wait_for(state="visible")
+    assert re.search(r"\d{4}", page.locator("#book-tooltip").inner_text())
+
+
+def test_dark_mode_toggles_and_persists(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "models/")
+    before = page.evaluate("document.body.dataset.theme")
+    for _ in range(3):  # furo cycles auto -> dark -> light
+        page.click(".theme-toggle-content .theme-toggle")
+        if page.evaluate("document.body.dataset.theme") == "dark":
+            break
+    assert page.evaluate("document.body.dataset.theme") == "dark", before
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.reload()
+    assert page.evaluate("document.body.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == background
+    page.goto(base_url + "hardware/")
+    assert page.evaluate("document.body.dataset.theme") == "dark"
+
+
+def test_phone_viewport_has_no_horizontal_overflow(browser, base_url, site):
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                              is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    wide = []
+    for path in chapter_paths(site) + ["", "glossary/", "bibliography/"]:
+        page.goto(base_url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 1:
+            wide.append(f"{path or '/'}: {overflow}px")
+    ctx.close()
+    assert wide == []
+
+
+def test_404_page_renders_at_any_depth(context, base_url):
+    page = context.new_page()
+    rec = Recorder(page)
+    response = page.goto(base_url + "no/such/page/here/")
+    assert response.status == 404
+    assert "Page not found" in page.inner_text("body")
+    assert page.evaluate("getComputedStyle(document.querySelector('.sidebar-drawer')).display") != "inline"
+    # The page itself answers 404 (and Chromium logs that); nothing it loads may fail.
+    assert [p for p in rec.problems if not p.startswith("404: " + base_url + "no/")
+            and not p.startswith("console: Failed to load resource")] == []
+
+
+def test_print_hides_navigation(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "models/")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.sidebar-drawer')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('article')).display") != "none"
+
+
+# --- accessibility ---------------------------------------------------------------------------
+
+def axe_violations(page, rules: list[str] | None = None) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    only = ("{type: 'rule', values: %s}" % rules) if rules else \
+        "{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}"
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: ONLY});""".replace("ONLY", only) + """
+        return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+            target: v.nodes[0].target.join(' ')}));
+    }""")
+    return [f"{v['id']} ({v['impact']}, {v['n']}x, e.g. {v['target']})" for v in result
+            if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="run `npm ci` for axe-core")
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser, base_url, site, theme):
+    """All WCAG 2.1 A/AA and best-practice rules in light mode; in dark mode the rule that
+    changes with the theme, colour contrast."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    page = ctx.new_page()
+    found = {}
+    for path in page_paths(site):
+        page.goto(base_url + path)
+        assert page.evaluate("document.body.dataset.theme") == theme
+        violations = axe_violations(page, None if theme == "light" else ["color-contrast"])
+        if violations:
+            found[path or "/"] = violations
+    ctx.close()
+    assert found == {}
+
+
+def test_headings_are_in_order_and_images_have_alt(context, base_url, site):
+    page = context.new_page()
+    problems = []
+    for path in page_paths(site):
+        page.goto(base_url + path)
+        levels = page.eval_on_selector_all(
+            "article h1, article h2, article h3, article h4, article h5, article h6",
+            "els => els.map(e => Number(e.tagName[1]))")
+        if levels.count(1) != 1:
+            problems.append(f"{path}: {levels.count(1)} h1 elements")
+        for a, b in zip(levels, levels[1:]):
+            if b > a + 1:
+                problems.append(f"{path}: heading jumps from h{a} to h{b}")
+                break
+        missing = page.eval_on_selector_all("img:not([alt]), img[alt='']", "els => els.map(e => e.src)")
+        problems += [f"{path}: image without alt {src}" for src in missing]
+    assert problems == []
