@@ -7,7 +7,7 @@ PORT ?= 8000
 BUILD_FLAGS := --builder dirhtml -W -n --keep-going
 SITE := _build/dirhtml
 
-.PHONY: help install build build-all serve test linkcheck clean
+.PHONY: help install build build-all serve livehtml test bench linkcheck clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,22 +18,40 @@ $(BIN)/jupyter-book: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
-install: $(BIN)/jupyter-book ## create .venv and install the pinned requirements
+$(VENV)-cff/bin/cffconvert: requirements-cff.txt
+	$(PYTHON) -m venv $(VENV)-cff
+	$(VENV)-cff/bin/python -m pip install --quiet -r requirements-cff.txt
+	@touch $@
 
-build: install ## strict incremental build into _build/dirhtml (warnings are errors)
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+install: $(BIN)/jupyter-book node_modules/axe-core/axe.min.js $(VENV)-cff/bin/cffconvert ## create .venv, .venv-cff and node_modules from the pinned requirements
+
+build: $(BIN)/jupyter-book ## strict incremental build into _build/dirhtml (warnings are errors)
 	$(BIN)/jupyter-book build $(BUILD_FLAGS) .
 
-build-all: install ## strict clean build of every page
+build-all: $(BIN)/jupyter-book ## strict clean build of every page
 	$(BIN)/jupyter-book build $(BUILD_FLAGS) --all .
 
 serve: build ## build, then serve the book on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(SITE) $(PORT)
 
-test: install ## strict clean build and every check
+livehtml: $(BIN)/jupyter-book ## rebuild changed pages and reload the browser on save
+	$(BIN)/jupyter-book config sphinx . > /dev/null
+	$(BIN)/sphinx-autobuild . _build/live --builder dirhtml --host $(HOST) --port $(PORT) \
+	  --watch _ext --watch data --ignore "_build/*" --ignore "tests/*" --ignore "node_modules/*" \
+	  --ignore "*.pyc" --ignore "conf.py"
+
+test: install ## strict clean build and every check, browser tests included
 	$(BIN)/python -m pytest
 
-linkcheck: install ## check external links (needs a network; not part of `make test`)
+bench: install ## page weight, Lighthouse scores and build times, as a table
+	$(BIN)/python tests/bench.py
+
+linkcheck: $(BIN)/jupyter-book ## check external links (needs a network; not part of `make test`)
 	$(BIN)/python tests/linkcheck_external.py
 
 clean: ## remove the built site

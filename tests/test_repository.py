@@ -10,7 +10,7 @@ from conftest import ROOT
 
 def makefile_targets() -> dict[str, str]:
     text = (ROOT / "Makefile").read_text()
-    return {m.group(1): m.group(2) for m in re.finditer(r"^([a-z-]+):([^\n]*)", text, re.M)}
+    return {m.group(1): m.group(2) for m in re.finditer(r"^([$()A-Za-z/_.-]+):([^\n]*)", text, re.M)}
 
 
 def test_devcontainer_parses_and_uses_the_same_install():
@@ -24,9 +24,10 @@ def test_devcontainer_parses_and_uses_the_same_install():
 
 def test_make_serve_and_test_share_the_install():
     targets = makefile_targets()
-    assert "build" in targets["serve"]
-    assert "install" in targets["build"]
-    assert "install" in targets["test"]
+    venv = "$(BIN)/jupyter-book"  # the target that creates .venv from requirements.txt
+    assert "build" in targets["serve"] and venv in targets["build"]
+    assert "install" in targets["test"] and venv in targets["install"]
+    assert "requirements.txt" in targets[venv]
     make = (ROOT / "Makefile").read_text()
     assert "pip install --quiet -r requirements.txt" in make
 
@@ -63,3 +64,21 @@ def test_citation_metadata_agrees():
     assert str(cff["date-released"]) == zenodo["publication_date"]
     if cff.get("doi"):
         assert cff["doi"] in (ROOT / "README.md").read_text(), "README shows the DOI badge"
+
+
+def test_cffconvert_validates_citation_cff(tmp_path):
+    """`cffconvert --validate` (in its own venv, made by `make install`) accepts CITATION.cff,
+    and rejects a broken copy."""
+    import shutil
+    import subprocess
+
+    exe = ROOT / ".venv-cff" / "bin" / "cffconvert"
+    assert exe.exists(), "run `make install` (creates .venv-cff)"
+    ok = subprocess.run([str(exe), "--validate", "-i", str(ROOT / "CITATION.cff")],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = tmp_path / "CITATION.cff"
+    shutil.copy(ROOT / "CITATION.cff", broken)
+    broken.write_text(broken.read_text().replace("cff-version: 1.2.0", "cff-version: 1.2.0\nlicence: x"))
+    bad = subprocess.run([str(exe), "--validate", "-i", str(broken)], capture_output=True, text=True)
+    assert bad.returncode != 0
