@@ -41,7 +41,7 @@ serve: build ## build, then serve the book on http://127.0.0.1:8000
 
 livehtml: $(BIN)/jupyter-book ## rebuild changed pages and reload the browser on save
 	$(BIN)/jupyter-book config sphinx . > /dev/null
-	$(BIN)/sphinx-autobuild . _build/live --builder dirhtml --host $(HOST) --port $(PORT) \
+	PYTHONPATH=_ext $(BIN)/sphinx-autobuild . _build/live --builder dirhtml --host $(HOST) --port $(PORT) \
 	  --watch _ext --watch data --ignore "_build/*" --ignore "tests/*" --ignore "node_modules/*" \
 	  --ignore "*.pyc" --ignore "conf.py"
 

@@ -389,10 +389,15 @@ def _add_credits(app: Sphinx, doctree, docname: str) -> None:
         title = app.env.titles[docname].astext() if docname in app.env.titles else docname
         from urllib.parse import quote
 
+        from sphinx.util.osutil import relative_uri
+
+        here = app.builder.get_target_uri(docname)
+        root = relative_uri(here, "") if here else ""
         for i, (label, url) in enumerate((
             ("Suggest an edit", f"{repo}/edit/main/{source}"),
             ("Report an issue", f"{repo}/issues/new?title={quote('[' + title + '] ')}"),
             ("View the source", f"{repo}/blob/main/{source}"),
+            ("The whole book on one page", f"{root}{WHOLE_BOOK}/"),
         )):
             if i:
                 links += nodes.Text(" · ")
@@ -453,12 +458,16 @@ def a11y_fix(html: str) -> str:
     """Small markup fixes that axe-core asks for:
     - sidebar captions are role="heading" without a level;
     - docutils gives citations role="doc-biblioentry" inside role="list" (must be listitem);
-    - scrollable code blocks and table wrappers must be reachable by keyboard."""
+    - scrollable code blocks and table wrappers must be reachable by keyboard;
+    - ids must be unique on a page."""
     html = html.replace('role="heading">', 'role="heading" aria-level="2">')
     html = html.replace('role="doc-biblioentry"', 'role="listitem"')
     html = re.sub(r"<pre(?![^>]*tabindex)", '<pre tabindex="0"', html)
     html = re.sub(r'<div class="(table-wrapper[^"]*)"(?![^>]*tabindex)', r'<div class="\1" tabindex="0"',
                   html)
+    # furo copies a table's id onto its wrapper: keep it on the table only (ids must be unique).
+    html = re.sub(r'(<div class="table-wrapper[^"]*" tabindex="0") id="([^"]+)">(\s*<table[^>]*\bid="\2")',
+                  r"\1>\3", html)
     return html
 
 
@@ -487,6 +496,77 @@ def _write_site_files(app: Sphinx, exception) -> None:
     notfound = out / "404" / "index.html"
     if notfound.exists():
         (out / "404.html").write_text(notfound.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+# --- the whole book as one printable page --------------------------------------------------------
+
+WHOLE_BOOK = "whole-book"
+
+
+def _toc_order(app: Sphinx) -> list[str]:
+    """Documents in reading order (the root, then the table of contents)."""
+    order, seen = [], set()
+    doc = app.config.root_doc
+    rel = app.env.collect_relations()
+    while doc is not None and doc not in seen:
+        order.append(doc)
+        seen.add(doc)
+        doc = rel.get(doc, [None, None, None])[2]
+    return order
+
+
+def whole_book_html(site: Path, docs: list[str], title: str) -> str | None:
+    """One page with every chapter's article, ids prefixed per chapter and links rewritten to
+    point inside the page. Placed at the same depth as a chapter, so asset URLs still work."""
+    article = re.compile(r'(<article role="main"[^>]*>)(.*?)(</article>)', re.S)
+    known = set(docs)
+    parts = []
+    for doc in docs:
+        page = site / ("index.html" if doc == "index" else f"{doc}/index.html")
+        if not page.exists():
+            return None
+        html = page.read_text(encoding="utf-8")
+        if doc == "index":  # the front page sits one level higher than a chapter
+            html = re.sub(r'((?:href|src)=")(?!https?:|#|/|mailto:|data:)', r"\1../", html)
+        body = article.search(html).group(2)
+        prefix = doc.replace("/", "-")
+
+        def rewrite(m, prefix=prefix):
+            attr, url = m.group(1), m.group(2)
+            if url.startswith("#"):
+                return f'{attr}="#{prefix}--{url[1:]}"'
+            target = re.fullmatch(r"\.\./(?:([\w/-]+)/)?(?:#(.*))?", url)
+            if target:
+                name = target.group(1) or "index"
+                if name in known:
+                    anchor = target.group(2)
+                    return f'{attr}="#{name.replace("/", "-")}--{anchor}"' if anchor else \
+                        f'{attr}="#chapter-{name.replace("/", "-")}"'
+            return m.group(0)
+
+        body = re.sub(r'\b(href)="([^"]*)"', rewrite, body)
+        body = re.sub(r'\bid="([^"]+)"', lambda m, p=prefix: f'id="{p}--{m.group(1)}"', body)
+        body = body.replace('aria-describedby="', 'aria-describedby="' + prefix + '--')
+        parts.append(f'<section class="whole-book-chapter" id="chapter-{prefix}">{body}</section>')
+    template = (site / docs[-1] / "index.html").read_text(encoding="utf-8")
+    m = article.search(template)
+    intro = ('<p class="whole-book-note">The whole book on one page, for printing or reading '
+             'offline. Each chapter also has its own page and its Markdown source.</p>')
+    html = template[:m.start(2)] + intro + "\n".join(parts) + template[m.end(2):]
+    html = re.sub(r"<title>[^<]*</title>", f"<title>{title}</title>", html, count=1)
+    html = re.sub(r'<link rel="canonical" href="[^"]*"\s*/?>', "", html)
+    return html.replace("<head>", '<head>\n<meta name="robots" content="noindex">', 1)
+
+
+def _write_whole_book(app: Sphinx, exception) -> None:
+    if exception or app.builder.name != "dirhtml":
+        return
+    site = Path(app.outdir)
+    docs = [d for d in _toc_order(app) if d not in ("404",)]
+    html = whole_book_html(site, docs, f"{app.config.html_title}: the whole book")
+    if html:
+        (site / WHOLE_BOOK).mkdir(exist_ok=True)
+        (site / WHOLE_BOOK / "index.html").write_text(html, encoding="utf-8")
 
 
 def _social_card(app: Sphinx, path: Path) -> None:
@@ -525,6 +605,7 @@ def setup(app: Sphinx):
     app.connect("html-page-context", _add_meta)
     app.connect("html-page-context", _a11y_context, priority=900)
     app.connect("build-finished", _write_site_files)
+    app.connect("build-finished", _write_whole_book)
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))
     _register_label_style()
     app.connect("builder-inited", _load_labels)

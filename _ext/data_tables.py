@@ -228,8 +228,7 @@ def md_escape(text: str) -> str:
 def table_markdown(table: dict, shown: list[str], caption: str, name: str) -> str:
     cols = table["columns"]
     header = [cols[c]["title"] for c in shown] + ["As of", "Sources"]
-    lines = [f":::{{list-table}} {md_escape(caption)}", ":header-rows: 1", ":widths: auto",
-             f":name: data-table-{name}", ""]
+    lines = [f":::{{list-table}} {md_escape(caption)}", ":header-rows: 1", ":widths: auto", ""]
     lines.append("* - " + "\n  - ".join(md_escape(h) for h in header))
     for row in table["rows"]:
         cells = [md_escape(format_value(row.get(c), cols[c]["type"])) for c in shown]
@@ -287,7 +286,9 @@ class DataTable(SphinxDirective):
                            location=self.get_location(), type="data", subtype="table")
             return []
         caption = self.options.get("caption", table["caption"])
-        container = nodes.container(classes=["data-table"])
+        # The id sits on the container: furo copies a table's own ids onto its scroll wrapper,
+        # which would give the page two elements with one id.
+        container = nodes.container(classes=["data-table"], ids=[f"data-table-{name}"])
         self.state.nested_parse(
             self._string_list(table_markdown(table, shown, caption, name)), self.content_offset,
             container)

@@ -58,3 +58,16 @@ def test_canonical_urls_use_trailing_slashes(site):
         found = re.findall(r'<link rel="canonical" href="([^"]+)"', page.read_text())
         expected = base if name == "index" else f"{base}{name}/"
         assert found == [expected], f"{name}: canonical {found} != {expected}"
+
+
+def test_ids_are_unique_on_every_page(site):
+    import collections
+    import re
+
+    problems = []
+    for page in checks.html_pages(site):
+        counts = collections.Counter(re.findall(r'\bid="([^"]+)"', page.read_text()))
+        dups = sorted(k for k, v in counts.items() if v > 1)
+        if dups:
+            problems.append(f"{page.relative_to(site)}: duplicate ids {dups[:5]}")
+    assert problems == []

@@ -82,3 +82,9 @@ def test_cffconvert_validates_citation_cff(tmp_path):
     broken.write_text(broken.read_text().replace("cff-version: 1.2.0", "cff-version: 1.2.0\nlicence: x"))
     bad = subprocess.run([str(exe), "--validate", "-i", str(broken)], capture_output=True, text=True)
     assert bad.returncode != 0
+
+
+def test_live_preview_is_incremental_and_finds_the_local_extensions():
+    livehtml = (ROOT / "Makefile").read_text().split("livehtml:", 1)[1].split("\n\n", 1)[0]
+    assert "sphinx-autobuild" in livehtml and "PYTHONPATH=_ext" in livehtml
+    assert "--all" not in livehtml and " -a " not in livehtml

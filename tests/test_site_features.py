@@ -194,3 +194,15 @@ def test_print_stylesheet_hides_navigation(site):
 def test_each_chapter_offers_its_source(site):
     for name in CHAPTERS:
         assert (site / "_sources" / f"{name}.md").exists()
+
+
+def test_whole_book_on_one_page(site):
+    html = (site / "whole-book" / "index.html").read_text()
+    for name in checks.toc_files(ROOT):
+        assert f'id="chapter-{name}"' in html, name
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "duplicate ids in the whole-book page"
+    assert 'href="../models/' not in html.split('<article', 1)[1].split('</article>')[0]
+    assert 'noindex' in html
+    assert checks.check_anchors(site) == []
+    assert 'href="../whole-book/"' in page(site, "models")
