@@ -471,10 +471,31 @@ def a11y_fix(html: str) -> str:
     return html
 
 
+def et_al(html: str) -> str:
+    """BibTeX's 'and others' (an author list cut short) reads 'et al.' in citations, their
+    tooltips and the reference lists."""
+    others = re.compile(r",? and others\b(\.)?")
+
+    def in_text(text: str) -> str:
+        return others.sub(" <em>et al.</em>", text)
+
+    def anchor(m):
+        start, inner = m.group(1), m.group(2)
+        start = re.sub(r'title="[^"]*"', lambda t: others.sub(" et al.", t.group(0)), start)
+        return start + in_text(inner) + "</a>"
+
+    html = re.sub(r'(<a class="reference internal" href="#id\d+"[^>]*>)(.*?)</a>', anchor, html,
+                  flags=re.S)
+    html = re.sub(r'<li id="bib-.*?</li>', lambda m: in_text(m.group(0)), html, flags=re.S)
+    return re.sub(r'<div class="citation".*?</div>', lambda m: in_text(m.group(0)), html, flags=re.S)
+
+
 def _a11y_context(app: Sphinx, pagename, templatename, context, doctree):
     for key in ("body", "furo_navigation_tree"):
         if isinstance(context.get(key), str):
             context[key] = a11y_fix(context[key])
+    if isinstance(context.get("body"), str):
+        context["body"] = et_al(context["body"])
 
 
 def _write_site_files(app: Sphinx, exception) -> None:

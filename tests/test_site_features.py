@@ -206,3 +206,21 @@ def test_whole_book_on_one_page(site):
     assert 'noindex' in html
     assert checks.check_anchors(site) == []
     assert 'href="../whole-book/"' in page(site, "models")
+
+
+def test_and_others_reads_et_al_in_citations_only():
+    import book_site
+
+    html = ('<p>Google and others.</p><a class="reference internal" href="#id4" '
+            'title="Hugo Touvron and others. Llama 2.">Touvron and others, 2023</a>'
+            '<div class="citation" id="id4"><p>Hugo Touvron and others. Llama 2.</p></div>')
+    assert book_site.et_al(html) == (
+        '<p>Google and others.</p><a class="reference internal" href="#id4" '
+        'title="Hugo Touvron et al. Llama 2.">Touvron <em>et al.</em>, 2023</a>'
+        '<div class="citation" id="id4"><p>Hugo Touvron <em>et al.</em> Llama 2.</p></div>')
+
+
+def test_no_citation_says_and_others(site):
+    for name in CHAPTERS:
+        for m in re.finditer(r'<div class="citation".*?</div>', page(site, name), re.S):
+            assert "and others" not in m.group(0), name
