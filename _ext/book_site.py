@@ -498,6 +498,21 @@ def _a11y_context(app: Sphinx, pagename, templatename, context, doctree):
         context["body"] = et_al(context["body"])
 
 
+def _refresh_static(app: Sphinx, exception) -> None:
+    """Sphinx 7.4 does not overwrite an existing file in the output's _static, so an edited
+    book.css or tooltips.js would stay stale in incremental builds: copy changed files over."""
+    import shutil
+
+    if exception or app.builder.format != "html":
+        return
+    src, dest = Path(app.srcdir) / "_static", Path(app.outdir) / "_static"
+    for path in src.rglob("*"):
+        target = dest / path.relative_to(src)
+        if path.is_file() and (not target.exists() or target.read_bytes() != path.read_bytes()):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
 def _write_site_files(app: Sphinx, exception) -> None:
     if exception or app.builder.name != "dirhtml" or not app.config.html_baseurl:
         return
@@ -625,6 +640,7 @@ def setup(app: Sphinx):
     app.connect("doctree-resolved", _add_credits)
     app.connect("html-page-context", _add_meta)
     app.connect("html-page-context", _a11y_context, priority=900)
+    app.connect("build-finished", _refresh_static)
     app.connect("build-finished", _write_site_files)
     app.connect("build-finished", _write_whole_book)
     app.add_html_math_renderer("mathml", (_visit_inline_math, None), (_visit_block_math, None))

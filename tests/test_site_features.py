@@ -224,3 +224,10 @@ def test_no_citation_says_and_others(site):
     for name in CHAPTERS:
         for m in re.finditer(r'<div class="citation".*?</div>', page(site, name), re.S):
             assert "and others" not in m.group(0), name
+
+
+def test_built_static_files_match_their_sources(site):
+    """Edited CSS and JS reach the built site, also in incremental builds."""
+    for path in (ROOT / "_static").rglob("*"):
+        if path.is_file():
+            assert (site / "_static" / path.relative_to(ROOT / "_static")).read_bytes() == path.read_bytes()
