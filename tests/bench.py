@@ -2,7 +2,7 @@
 
 Reports, as Markdown tables:
 - for every page: HTML bytes, and the gzipped bytes of the page with the JS and CSS it loads;
-- Lighthouse (mobile profile) for a few pages, run with Debian's Chromium against the site
+- Lighthouse (mobile profile) for every page, run with Debian's Chromium against the site
   served with gzip on 127.0.0.1, as a static host would serve it;
 - the time of a clean strict build, and of a rebuild after touching one chapter.
 
@@ -29,7 +29,6 @@ import checks  # noqa: E402
 
 SITE = ROOT / "_build" / "dirhtml"
 LIGHTHOUSE = "lighthouse@12.2.3"
-LIGHTHOUSE_PAGES = ["", "models/", "glossary/"]
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic " \
         "--disable-background-networking --disable-component-update --disable-sync --no-first-run"
@@ -67,6 +66,15 @@ def weights() -> list[list[str]]:
     return rows
 
 
+def page_paths() -> list[str]:
+    """Every page in the sitemap, as a path under the site's base URL."""
+    import xml.etree.ElementTree as ET
+
+    base = checks_baseurl()
+    locs = ET.parse(SITE / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    return sorted(loc.text[len(base):] for loc in locs)
+
+
 def lighthouse(base: str, path: str, workdir: Path) -> dict[str, int]:
     out = workdir / "report.json"
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
@@ -101,7 +109,7 @@ def main() -> None:
         prefix = "/" + re.sub(r"^https?://[^/]+/", "", checks_baseurl())
         rows = []
         with tempfile.TemporaryDirectory() as tmp, checks.serve(SITE, prefix=prefix, use_gzip=True) as base:
-            for path in LIGHTHOUSE_PAGES:
+            for path in page_paths():
                 s = lighthouse(base, path, Path(tmp))
                 rows.append([f"/{path}", str(s["performance"]), str(s["accessibility"]),
                              str(s["best-practices"]), str(s["seo"])])

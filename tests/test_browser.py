@@ -160,7 +160,8 @@ def test_phone_viewport_has_no_horizontal_overflow(browser, base_url, site):
     for path in chapter_paths(site) + ["", "glossary/", "bibliography/"]:
         page.goto(base_url + path)
         # Lay out every section (the stylesheet defers off-screen ones), then measure.
-        page.add_style_tag(content="article section { content-visibility: visible !important; }")
+        page.add_style_tag(content="article section, ul.all-references > li "
+                                   "{ content-visibility: visible !important; }")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 1:
