@@ -25,7 +25,6 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jsonschema

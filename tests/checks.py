@@ -32,7 +32,6 @@ NO_TLDR = {"glossary", "bibliography"}
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 TERM = re.compile(r"\{term\}`([^`]*)`")
 TLDR = re.compile(r"^(:::+|```+)\s*\{admonition\}\s*TL;DR\s*$", re.M)
-BIB_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*\{\s*([^,\s]+)\s*,", re.M)
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 INLINE_CODE = re.compile(r"`+[^`\n]*`+")
 HTTP_URL = re.compile(r"http://[^\s)>\]\"'`]+")

@@ -72,7 +72,6 @@ def test_chapters_end_with_last_updated_and_contributors(site):
         html = page(site, name)
         credits = re.search(r'<div class="chapter-credits.*?</div>', html, re.S).group(0)
         assert f"Last updated {d.day} {d.strftime('%B %Y')}." in credits, name
-        author = git("log", "-1", "--format=%aN", "--", f"{name}.md")
         assert "Contributor" in credits
 
 
@@ -146,7 +145,6 @@ def test_bibliography_page_lists_every_work_once_with_where_cited(site):
 def test_pages_have_opengraph_and_twitter_cards(site):
     html = page(site, "models")
     tldr = re.search(r":class: tip\n(.*?)\n:::", (ROOT / "models.md").read_text(), re.S).group(1)
-    first_words = " ".join(re.sub(r"[{}`*]|\bcite:p\b", "", tldr).split()[1:5])
     description = re.search(r'<meta property="og:description" content="([^"]+)"', html).group(1)
     assert description and description.split()[0] in tldr
     assert f'<meta property="og:url" content="{BASEURL}models/"' in html
