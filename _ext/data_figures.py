@@ -66,7 +66,7 @@ def _month(value: str) -> date:
 
 def open_models_2023(root: Path, alt: str) -> str:
     """Open models by release date and parameter count, coloured by licence category."""
-    from data_tables import load_vocabulary, validate_table
+    from data_files import load_vocabulary, validate_table
 
     vocab = load_vocabulary(root)
     table, problems = validate_table(root / "data" / "models.yml", root)
@@ -111,7 +111,7 @@ def open_models_2023(root: Path, alt: str) -> str:
 
 def accelerators_memory_bandwidth(root: Path, alt: str) -> str:
     """Accelerators by memory capacity and memory bandwidth, one colour per vendor."""
-    from data_tables import validate_table
+    from data_files import validate_table
 
     table, problems = validate_table(root / "data" / "accelerators.yml", root)
     if table is None or problems:
@@ -143,6 +143,25 @@ FIGURES = {
 }
 
 
+def _drawn(env, root: Path, name: str, alt: str) -> str:
+    """The figure's SVG, drawn again only when its data, the vocabulary, this module or the alt
+    text changed: drawing imports matplotlib and takes about a second, which a one-chapter
+    rebuild should not pay when only the prose changed. Kept in the build environment."""
+    import hashlib
+
+    draw, data_file = FIGURES[name]
+    digest = hashlib.blake2b(digest_size=16)
+    for path in (root / "data" / data_file, root / "data" / "_vocabulary.yml", Path(__file__)):
+        digest.update(path.read_bytes())
+    key = (name, alt, digest.hexdigest())
+    cache = env.__dict__.setdefault("book_figure_cache", {})
+    if key not in cache:
+        for old in [k for k in cache if k[0] == name]:
+            del cache[old]
+        cache[key] = draw(root, alt)
+    return cache[key]
+
+
 class DataFigure(SphinxDirective):
     required_arguments = 1
     has_content = True
@@ -163,7 +182,7 @@ class DataFigure(SphinxDirective):
         root = Path(self.env.srcdir)
         self.env.note_dependency(str(root / "data" / data_file))
         try:
-            svg = draw(root, alt)
+            svg = _drawn(self.env, root, name, alt)
         except (ValueError, KeyError, OSError) as exc:
             logger.warning(f"data figure {name!r} not drawn: {exc}",
                            location=self.get_location(), type="data", subtype="figure")
@@ -176,3 +195,8 @@ class DataFigure(SphinxDirective):
         caption = nodes.caption(first.rawsource, "", *first.children)
         figure += caption
         return [figure]
+
+
+def setup(app):
+    app.add_directive("data-figure", DataFigure)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

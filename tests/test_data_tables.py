@@ -11,21 +11,21 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT
-import data_tables  # from _ext/, put on sys.path by conftest
-import book_site
+import data_files  # from _ext/, put on sys.path by conftest
+import citations
 
 
 # --- the real data --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", data_tables.table_paths(ROOT), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", data_files.table_paths(ROOT), ids=lambda p: p.name)
 def test_every_data_file_is_valid(path):
-    table, problems = data_tables.validate_table(path, ROOT)
+    table, problems = data_files.validate_table(path, ROOT)
     assert table is not None and [str(p) for p in problems] == []
 
 
 def test_every_data_file_is_shown_in_a_chapter():
     text = "\n".join(p.read_text() for p in ROOT.glob("*.md"))
-    for path in data_tables.table_paths(ROOT):
+    for path in data_files.table_paths(ROOT):
         assert re.search(rf"^:::+\{{data-table\}} {re.escape(path.stem)}\s*$", text, re.M), \
             f"{path.name} is not shown by any chapter"
 
@@ -53,7 +53,7 @@ def problems_after(book: Path, old: str, new: str) -> list[str]:
     text = path.read_text()
     assert old in text, old
     path.write_text(text.replace(old, new, 1))
-    _, problems = data_tables.validate_table(path, book)
+    _, problems = data_files.validate_table(path, book)
     return [str(p) for p in problems]
 
 
@@ -63,7 +63,7 @@ def line_of(book: Path, needle: str) -> int:
 
 
 def test_good_fixture_is_valid(book):
-    table, problems = data_tables.validate_table(book / "data" / "t.yml", book)
+    table, problems = data_files.validate_table(book / "data" / "t.yml", book)
     assert problems == [] and len(table["rows"]) == 2
 
 
@@ -185,7 +185,7 @@ def test_table_renders_with_caption_as_of_and_sources(site):
 
 
 def test_downloads_exist_parse_and_are_linked(site):
-    for path in data_tables.table_paths(ROOT):
+    for path in data_files.table_paths(ROOT):
         table = yaml.safe_load(path.read_text())
         rows = list(csv.DictReader((site / "_data" / f"{path.stem}.csv").open()))
         assert len(rows) == len(table["rows"])
@@ -212,6 +212,6 @@ def test_reference_labels_are_unique_across_the_book():
     import pybtex.database
 
     entries = pybtex.database.parse_file(str(ROOT / "references.bib")).entries
-    labels = book_site.compute_labels(entries)
+    labels = citations.compute_labels(entries)
     assert len(set(labels.values())) == len(labels)
-    assert book_site._suffix(0) == "a" and book_site._suffix(25) == "z" and book_site._suffix(26) == "aa"
+    assert citations._suffix(0) == "a" and citations._suffix(25) == "z" and citations._suffix(26) == "aa"

@@ -95,8 +95,8 @@ def test_build_without_git_succeeds_without_credits(tmp_path):
     shutil.copytree(FIXTURES / "minibook", dest)
     shutil.copytree(ROOT / "_ext", dest / "_ext")
     config = (dest / "_config.yml").read_text().replace(
-        "sphinx:\n  config:\n", "sphinx:\n  local_extensions:\n    book_site: _ext/\n  config:\n")
-    config = config.replace("sphinxcontrib.bibtex]", "sphinxcontrib.bibtex, book_site]")
+        "sphinx:\n  config:\n", "sphinx:\n  local_extensions:\n    chapter_credits: _ext/\n  config:\n")
+    config = config.replace("sphinxcontrib.bibtex]", "sphinxcontrib.bibtex, chapter_credits]")
     (dest / "_config.yml").write_text(config + "exclude_patterns: [_ext]\n")
     proc = build(dest)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -206,16 +206,26 @@ def test_whole_book_on_one_page(site):
     assert 'href="../whole-book/"' in page(site, "models")
 
 
-def test_and_others_reads_et_al_in_citations_only():
-    import book_site
+def test_and_others_is_written_et_al_by_the_styles():
+    """BibTeX's 'and others' (an author list cut short) reads 'et al.' in reference lists,
+    tooltips and labels; a full author list keeps its 'and'."""
+    import pybtex.database
+    import pybtex.plugin
 
-    html = ('<p>Google and others.</p><a class="reference internal" href="#id4" '
-            'title="Hugo Touvron and others. Llama 2.">Touvron and others, 2023</a>'
-            '<div class="citation" id="id4"><p>Hugo Touvron and others. Llama 2.</p></div>')
-    assert book_site.et_al(html) == (
-        '<p>Google and others.</p><a class="reference internal" href="#id4" '
-        'title="Hugo Touvron et al. Llama 2.">Touvron <em>et al.</em>, 2023</a>'
-        '<div class="citation" id="id4"><p>Hugo Touvron <em>et al.</em> Llama 2.</p></div>')
+    import citations
+
+    citations._register_pybtex_styles()
+    bib = pybtex.database.parse_string(
+        "@misc{a, author={Touvron, Hugo and Martin, Louis and others}, title={Llama 2}, year={2023}}"
+        "@misc{b, author={Almazrouei, Ebtesam and others}, title={Falcon}, year={2023}}"
+        "@misc{c, author={Cox, Joseph and Roe, Ann}, title={Leak}, year={2023}}", "bibtex")
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", "book")()
+    texts = {e.key: e.text.render_as("text") for e in style.format_entries(bib.entries.values())}
+    assert texts["a"].startswith("Hugo Touvron, Louis Martin, et al. Llama 2.")
+    assert texts["b"].startswith("Ebtesam Almazrouei et al. Falcon.")
+    assert texts["c"].startswith("Joseph Cox and Ann Roe. Leak.")
+    assert citations.compute_labels(bib.entries) == {
+        "a": "Touvron et al., 2023", "b": "Almazrouei et al., 2023", "c": "Cox and Roe, 2023"}
 
 
 def test_no_citation_says_and_others(site):
