@@ -533,3 +533,181 @@ def check_page_weight(site: Path, pages: list[Path], budget: int = BUDGET_BYTES)
             problems.append(f"{_rel(page, site)}: {w['gzip']:,} bytes gzipped with what it loads "
                             f"(budget {budget:,})")
     return problems
+
+
+# --- prose: one voice, citation hygiene, shared facts --------------------------------------------
+
+PROSE_RULES = Path(__file__).resolve().parent / "prose_rules.yml"
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def _prose_rules() -> dict:
+    return yaml.safe_load(PROSE_RULES.read_text(encoding="utf-8"))
+
+
+def _data_text_lines(root: Path):
+    """(path, line, text) of the text a data table shows: its caption and its cells."""
+    for yml in sorted((root / "data").glob("*.yml")) if (root / "data").is_dir() else []:
+        if yml.name.startswith("_"):
+            continue
+        for n, line in enumerate(yml.read_text(encoding="utf-8").splitlines(), 1):
+            if not re.match(r"\s*(?:sources|as_of):", line):
+                yield yml, n, line
+
+
+def check_process_narration(root: Path) -> list[str]:
+    """No phrase from tests/prose_rules.yml in a chapter or a data table; opinion marks rationed."""
+    rules = _prose_rules()
+    compiled = [(re.compile(r["pattern"], re.I), r["reason"]) for r in rules["process"]]
+    opinion = re.compile(rules["opinion_mark"], re.I)
+    problems = []
+    places = [(md, n, line) for md in markdown_files(root) for n, line in prose_lines(md)]
+    places += list(_data_text_lines(root))
+    marks: dict[Path, list[int]] = {}
+    for path, n, line in places:
+        for pattern, reason in compiled:
+            for m in pattern.finditer(line):
+                problems.append(f"{_rel(path, root)}:{n}: process narration '{m.group(0)}': {reason}")
+        if path.suffix == ".md" and opinion.search(line):
+            marks.setdefault(path, []).append(n)
+    for path, lines in sorted(marks.items()):
+        if len(lines) > rules["max_opinion_marks"]:
+            problems.append(f"{_rel(path, root)}:{lines[rules['max_opinion_marks']]}: "
+                            f"{len(lines)} opinion marks ('In our view') in one chapter (at most "
+                            f"{rules['max_opinion_marks']}: mark an opinion once, where it matters)")
+    return problems
+
+
+def paragraphs(path: Path):
+    """(first line, [(line, text), ...]) for each prose paragraph outside code: blank lines,
+    directive fences, headings, list items and table rows start a new one."""
+    current: list[tuple[int, str]] = []
+    for n, line in prose_lines(path):
+        starts = (not line.strip() or line.lstrip().startswith(("#", ":::", "```", "|"))
+                  or LIST_ITEM.match(line) or re.match(r"^\s*\*?\s*-\s", line))
+        if starts and current:
+            yield current[0][0], current
+            current = []
+        if line.strip() and not line.lstrip().startswith((":::", "```")):
+            current.append((n, line))
+            if line.lstrip().startswith(("#", "|")):
+                yield n, current
+                current = []
+    if current:
+        yield current[0][0], current
+
+
+def check_repeated_citations(root: Path) -> list[str]:
+    """A work is cited once per paragraph, at the end of what it supports."""
+    problems = []
+    for md in markdown_files(root):
+        for _, lines in paragraphs(md):
+            seen: dict[str, int] = {}
+            for n, line in lines:
+                for hit in CITE.finditer(line):
+                    for key in (k.strip() for k in hit.group(1).split(",")):
+                        if key in seen:
+                            problems.append(f"{_rel(md, root)}:{n}: '{key}' cited again in the "
+                                            f"same paragraph (first at line {seen[key]}): cite "
+                                            "it once, at the end")
+                        else:
+                            seen[key] = n
+    return problems
+
+
+def _split_row(line: str) -> list[str]:
+    cells = re.split(r"(?<!\\)\|", line.strip())
+    return [c.strip() for c in cells[1:-1]] if line.strip().startswith("|") else [c.strip() for c in cells]
+
+
+def check_table_citations(root: Path) -> list[str]:
+    """In tables, citations sit in a Sources column, not in the cells (pipe tables and
+    list-tables)."""
+    problems = []
+    for md in markdown_files(root):
+        rel = _rel(md, root)
+        header: list[str] | None = None
+        list_table: dict | None = None
+        for n, line in prose_lines(md):
+            stripped = line.strip()
+            # pipe tables
+            if stripped.startswith("|"):
+                cells = _split_row(stripped)
+                if header is None:
+                    header = cells
+                elif not all(re.fullmatch(r":?-{3,}:?", c) for c in cells):
+                    for i, cell in enumerate(cells):
+                        name = header[i] if i < len(header) else ""
+                        if CITE.search(cell) and not name.lower().startswith("source"):
+                            problems.append(f"{rel}:{n}: citation in the table cell of column "
+                                            f"'{name}': put sources in a Sources column")
+                continue
+            header = None
+            # list-tables: `* - a` starts a row, `  - b` continues it
+            if re.match(r"^(:::+|```+)\s*\{list-table\}", stripped):
+                list_table = {"header_rows": 0, "rows": [], "fence": stripped.split("{")[0]}
+                continue
+            if list_table is not None:
+                if stripped == list_table["fence"]:
+                    list_table = None
+                    continue
+                m = re.match(r":header-rows:\s*(\d+)", stripped)
+                if m:
+                    list_table["header_rows"] = int(m.group(1))
+                    continue
+                if re.match(r"^\*\s+-\s", line):
+                    list_table["rows"].append([])
+                if re.match(r"^(\*\s+)?\s*-\s", line) and list_table["rows"]:
+                    cell = re.sub(r"^(\*\s+)?\s*-\s", "", line)
+                    row = list_table["rows"][-1]
+                    row.append(cell)
+                    if len(list_table["rows"]) > list_table["header_rows"] and CITE.search(cell):
+                        head = list_table["rows"][0] if list_table["header_rows"] else []
+                        name = head[len(row) - 1].strip() if len(row) - 1 < len(head) else ""
+                        if not name.lower().startswith("source"):
+                            problems.append(f"{rel}:{n}: citation in the table cell of column "
+                                            f"'{name}': put sources in a Sources column")
+    return problems
+
+
+def load_facts(root: Path) -> list[dict]:
+    path = root / "data" / "_facts.yml"
+    if not path.exists():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["facts"]
+
+
+def check_shared_facts(root: Path) -> list[str]:
+    """A figure stated in several chapters has one value: every statement that a fact's pattern
+    finds must give the value registered in data/_facts.yml."""
+    problems = []
+    facts = load_facts(root)
+    compiled = [(f, [re.compile(p, re.I) for p in f["patterns"]]) for f in facts]
+    for md in markdown_files(root):
+        for n, line in prose_lines(md):
+            for fact, patterns in compiled:
+                for pattern in patterns:
+                    for m in pattern.finditer(line):
+                        found = m.group("value")
+                        if found is not None and found.strip() != str(fact["value"]):
+                            problems.append(f"{_rel(md, root)}:{n}: '{m.group(0).strip()}' gives "
+                                            f"{found.strip()!r} for {fact['what']}; "
+                                            f"data/_facts.yml says {fact['value']!r} "
+                                            f"(fact '{fact['id']}')")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python tests/checks.py [BOOK_FOLDER]`: run the source checks on a book folder."""
+    root = Path((argv or sys.argv[1:] or [str(Path(__file__).resolve().parent.parent)])[0])
+    found = []
+    for check in (check_citations, check_bibliography, check_glossary, check_toc,
+                  check_source_links, check_process_narration, check_repeated_citations,
+                  check_table_citations, check_shared_facts):
+        found += check(root)
+    print("\n".join(found) or "all source checks pass")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
