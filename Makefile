@@ -1,4 +1,6 @@
 # Two commands for a fresh machine: `make serve` and `make test`. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,15 +9,23 @@ PORT ?= 8000
 BUILD_FLAGS := --builder dirhtml -W -n --keep-going
 SITE := _build/dirhtml
 
-.PHONY: help install build build-all serve livehtml test bench linkcheck clean
+.PHONY: help install build build-all serve livehtml test bench linkcheck clean port-free
 
-help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+help: ## list the targets and the variables they take
+	@echo "Usage: make TARGET [VARIABLE=value ...]"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-15s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables:"
+	@printf "  %-15s %s\n" "PORT=8000" "port for serve and livehtml (pick another if 8000 is taken)" \
+	  "HOST=127.0.0.1" "address to listen on (0.0.0.0 to reach it from another machine)" \
+	  "PYTHON=python3" "the Python (3.11 or 3.12) that creates .venv"
 
 $(BIN)/jupyter-book: requirements.txt
+	@echo "Creating $(VENV) and installing the pinned requirements (about a minute the first time)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --progress-bar on -r requirements.txt | grep -E --line-buffered '^(Collecting|Successfully)' | cut -c1-100
 	@touch $@
 
 $(VENV)-cff/bin/cffconvert: requirements-cff.txt
@@ -35,13 +45,30 @@ build: $(BIN)/jupyter-book ## strict incremental build into _build/dirhtml (warn
 build-all: $(BIN)/jupyter-book ## strict clean build of every page
 	$(BIN)/jupyter-book build $(BUILD_FLAGS) --all .
 
-serve: build ## build, then serve the book on http://127.0.0.1:8000
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind $(HOST) --directory $(SITE) $(PORT)
+# Fails at once, before any build, when HOST:PORT is taken (a second `make serve`, say).
+define PORT_FREE
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("$(HOST)", int("$(PORT)")))
+except OSError as e:
+    sys.exit(f"make: port $(PORT) on $(HOST) is not free ({e.strerror}). "
+             f"Stop what uses it, or pick another port: make $(MAKECMDGOALS) PORT=8001")
+finally:
+    s.close()
+endef
+export PORT_FREE
 
-livehtml: $(BIN)/jupyter-book ## rebuild changed pages and reload the browser on save
+port-free:
+	@$(PYTHON) -c "$$PORT_FREE"
+
+serve: port-free build ## build, then serve the book on http://HOST:PORT/book/
+	$(BIN)/python tests/serve.py --host $(HOST) --port $(PORT) $(SITE)
+
+livehtml: port-free $(BIN)/jupyter-book ## rebuild changed pages and reload the browser on save (HOST, PORT)
 	$(BIN)/jupyter-book config sphinx . > /dev/null
-	PYTHONPATH=_ext $(BIN)/sphinx-autobuild . _build/live --builder dirhtml --host $(HOST) --port $(PORT) \
+	PYTHONPATH=_ext $(BIN)/sphinx-autobuild . _build/live --builder dirhtml -W -n --keep-going \
+	  --host $(HOST) --port $(PORT) \
 	  --watch _ext --watch data --ignore "_build/*" --ignore "tests/*" --ignore "node_modules/*" \
 	  --ignore "*.pyc" --ignore "conf.py"
 

@@ -36,12 +36,13 @@ _labels_source: object = None
 # --- names ----------------------------------------------------------------------------------
 
 def _decode(text: str) -> str:
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+    if "\\" in text:  # LaTeX accents such as {\"o}; decoding plain names costs time
+        import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 
-    try:
-        text = codecs.decode(text, "ulatex")
-    except ValueError:
-        pass
+        try:
+            text = codecs.decode(text, "ulatex")
+        except ValueError:
+            pass
     return re.sub(r"[{}]", "", text).strip()
 
 

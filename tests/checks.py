@@ -91,12 +91,54 @@ def _roles(path: Path, pattern: re.Pattern):
 
 # --- bibliography ---------------------------------------------------------------------------
 
+BIB_START = re.compile(r"@\s*([A-Za-z]+)\s*\{\s*([^,\s]+)\s*,")
+
+
+def parse_bib_fields(body: str) -> list[tuple[str, str]]:
+    """Fields of one entry body, in order: (lower-case name, value), the value in braces, or bare
+    where it was bare (a number or a macro such as `dec`)."""
+    fields, i, n = [], 0, len(body)
+    while i < n:
+        m = re.compile(r"\s*,?\s*(\w[\w-]*)\s*=\s*").match(body, i)
+        if not m:
+            break
+        name, i = m.group(1).lower(), m.end()
+        if i < n and body[i] == "{":
+            depth, j = 0, i
+            while j < n:
+                depth += {"{": 1, "}": -1}.get(body[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            value, i = "{" + body[i + 1:j - 1].strip() + "}", j
+        elif i < n and body[i] == '"':
+            j = body.index('"', i + 1)
+            value, i = "{" + body[i + 1:j].strip() + "}", j + 1
+        else:
+            m2 = re.compile(r"[^,\s}]+").match(body, i)
+            value, i = (m2.group(0), m2.end()) if m2 else ("{}", i)  # a macro such as dec
+        fields.append((name, value.strip()))
+    return fields
+
+
+def parse_bib_text(text: str) -> list[dict]:
+    """Entries of BibTeX text: type, key, line and fields (name, value as written)."""
+    entries = []
+    for m in BIB_START.finditer(text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        entries.append({"type": m.group(1).lower(), "key": m.group(2),
+                        "line": text.count("\n", 0, m.start()) + 1,
+                        "fields": parse_bib_fields(text[m.end():i - 1])})
+    return entries
+
+
 def parse_bib(path: Path) -> list[dict]:
     """Entries of a .bib file with their line numbers and fields (values without braces)."""
-    from format_bib import parse
-
     entries = []
-    for e in parse(path.read_text(encoding="utf-8")):
+    for e in parse_bib_text(path.read_text(encoding="utf-8")):
         fields: dict[str, str] = {}
         for name, value in e["fields"]:
             if value.startswith("{") and value.endswith("}"):
@@ -310,6 +352,25 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+def source_location(site: Path, page: str, line: int | str, *needles: str) -> str:
+    """Where a problem in a built page comes from: ``chapter.md:LINE`` when the page was built
+    from a Markdown file that contains the offending text (a link in raw HTML, say), else the
+    built page and its line. ``page`` is relative to the site (``licences/index.html`` or the
+    URL path ``licences/``)."""
+    root = site.parent.parent
+    name = page.split("#", 1)[0].split("?", 1)[0].strip("/")
+    name = re.sub(r"(^|/)index\.html$", "", name).strip("/") or "index"
+    source = root / f"{name}.md"
+    if source.is_file():
+        lines = source.read_text(encoding="utf-8").splitlines()
+        for needle in needles:
+            if needle:
+                for n, text in enumerate(lines, 1):
+                    if needle in text:
+                        return f"{source.name}:{n}"
+    return f"{page}:{line}"
+
+
 def page_tags(page: Path) -> list[tuple[str, dict, int]]:
     parser = _TagCollector()
     parser.feed(page.read_text(encoding="utf-8"))
@@ -325,13 +386,15 @@ def check_built_html(site: Path) -> list[str]:
         for tag, attrs, line in page_tags(page):
             href = attrs.get("href") or ""
             if tag == "a" and href.startswith("http://"):
-                problems.append(f"{rel}:{line}: insecure link '{href}' (use https://)")
+                problems.append(f"{source_location(site, rel, line, href)}: insecure link "
+                                f"'{href}' (use https://)")
             if tag == "img":
                 src = attrs.get("src") or ""
+                where = source_location(site, rel, line, src, os.path.basename(src))
                 if not (attrs.get("alt") or "").strip():
-                    problems.append(f"{rel}:{line}: image '{src}' has no alt text")
+                    problems.append(f"{where}: image '{src}' has no alt text")
                 if REMOTE.match(src):
-                    problems.append(f"{rel}:{line}: image '{src}' is hot-linked from another site")
+                    problems.append(f"{where}: image '{src}' is hot-linked from another site")
             loads = {"script": "src", "iframe": "src", "audio": "src", "video": "src",
                      "source": "src", "embed": "src", "object": "data"}
             url = attrs.get(loads.get(tag, ""), "") or ""
@@ -339,7 +402,8 @@ def check_built_html(site: Path) -> list[str]:
                                                                "modulepreload", "prefetch"):
                 url = href
             if url and REMOTE.match(url) and tag != "img":
-                problems.append(f"{rel}:{line}: <{tag}> loads '{url}' from another origin")
+                problems.append(f"{source_location(site, rel, line, url)}: <{tag}> loads "
+                                f"'{url}' from another origin")
     return problems
 
 
@@ -447,7 +511,7 @@ def check_anchors(site: Path) -> list[str]:
             if not target.is_file():
                 continue  # a missing page is linkchecker's to report
             if unquote(url.fragment) not in ids_of(target):
-                problems.append(f"{rel}:{line}: broken anchor '{href}' (no id "
+                problems.append(f"{source_location(site, rel, line, href)}: broken anchor '{href}' (no id "
                                 f"'{unquote(url.fragment)}' in {_rel(target, site)})")
     return problems
 
@@ -485,7 +549,9 @@ def check_internal_links(site: Path) -> list[str]:
         parent = r[col["parentname"]].replace(base, "") or "(start)"
         valid = r[col["valid"]].lower() == "true"
         reason = " ".join((r[col["warningstring"]] if valid else r[col["result"]]).split())
-        problems.append(f"{parent}:{r[col['line']]}: broken link '{r[col['urlname']]}' ({reason})")
+        url = r[col["urlname"]]
+        where = source_location(site, parent, r[col["line"]], url) if parent != "(start)" else parent
+        problems.append(f"{where}: broken link '{url}' ({reason})")
     return problems
 
 

@@ -16,7 +16,7 @@ import yaml
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / ".github" / "scripts"))
-import format_bib  # noqa: E402
+import tidy_bib  # noqa: E402
 import linkcheck_external  # noqa: E402
 import bump_version  # noqa: E402
 
@@ -42,21 +42,23 @@ def test_every_hook_is_local_and_uses_pinned_tools():
 
 
 def test_bib_formatter_sorts_and_aligns_and_check_fails_until_formatted(tmp_path):
+    """bibtex-tidy (npm) with the book's options: sorted by key, fields in one order, braces."""
     bib = tmp_path / "r.bib"
     bib.write_text('@misc{zeta2020,\n url="https://e.org/z", title = {Zeta},\nyear=2020}\n'
-                   "@article{alpha2021, year = {2021}, month = dec, title = {A {B} c},\n"
+                   "@article{alpha2021, year = {2021}, title = {A {B} c},\n"
                    "  url = {https://e.org/a?x=1}, author = {Doe, J.}}\n")
-    assert format_bib.main(["--check", str(bib)]) == 1
-    assert format_bib.main([str(bib)]) == 0
+    assert tidy_bib.main(["--check", str(bib)]) == 1
+    assert tidy_bib.main([str(bib)]) == 0
     assert bib.read_text() == (
-        "@article{alpha2021,\n  author = {Doe, J.},\n  title  = {A {B} c},\n  year   = {2021},\n"
-        "  month  = dec,\n  url    = {https://e.org/a?x=1}\n}\n\n"
-        "@misc{zeta2020,\n  title = {Zeta},\n  year  = 2020,\n  url   = {https://e.org/z}\n}\n")
-    assert format_bib.main(["--check", str(bib)]) == 0
+        "@article{alpha2021,\n  author          = {Doe, J.},\n  title           = {A {B} c},\n"
+        "  year            = {2021},\n  url             = {https://e.org/a?x=1}\n}\n\n"
+        "@misc{zeta2020,\n  title           = {Zeta},\n  year            = {2020},\n"
+        "  url             = {https://e.org/z}\n}\n")
+    assert tidy_bib.main(["--check", str(bib)]) == 0
 
 
 def test_references_bib_is_formatted():
-    assert format_bib.main(["--check", str(ROOT / "references.bib")]) == 0
+    assert tidy_bib.main(["--check", str(ROOT / "references.bib")]) == 0
 
 
 def test_spelling_flags_american_spellings_in_prose_but_not_code(tmp_path):

@@ -29,13 +29,14 @@ def test_make_serve_and_test_share_the_install():
     assert "install" in targets["test"] and venv in targets["install"]
     assert "requirements.txt" in targets[venv]
     make = (ROOT / "Makefile").read_text()
-    assert "pip install --quiet -r requirements.txt" in make
+    assert re.search(r"pip install [^\n]*-r requirements\.txt", make)
 
 
 def test_readme_starts_with_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     first_block = re.search(r"```(?:bash|sh|console)?\n(.*?)```", readme, re.S).group(1)
-    commands = [l.strip() for l in first_block.splitlines() if l.strip() and not l.startswith("#")]
+    commands = [l.split("#")[0].strip() for l in first_block.splitlines()
+                if l.strip() and not l.startswith("#")]
     assert commands == ["make serve", "make test"]
 
 

@@ -1,0 +1,151 @@
+"""The build machinery: caches return what upstream returns, slow imports stay deferred, the
+commands fail fast and say how to recover, and markup fixes are made where markup is made."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+
+
+def run_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT, env={"PYTHONPATH": str(ROOT / "_ext")}).stdout.strip()
+
+
+# --- bibtex_cache ------------------------------------------------------------------------------
+
+def test_plugin_lookups_are_memoised_and_a_later_registration_still_wins():
+    out = run_python(
+        "import bibtex_cache, pybtex.plugin as p\n"
+        "bibtex_cache._memoise_plugin_lookup()\n"
+        "a = p.find_plugin('pybtex.style.formatting', 'plain')\n"
+        "assert p.find_plugin('pybtex.style.formatting', 'plain') is a\n"
+        "print(p._load_entry_point.cache_info().hits)\n"
+        "class Mine(a): pass\n"
+        "p.register_plugin('pybtex.style.formatting', 'plain', Mine, force=True)\n"
+        "print(p.find_plugin('pybtex.style.formatting', 'plain').__name__)")
+    hits, name = out.splitlines()
+    assert int(hits) >= 1 and name == "Mine"
+
+
+def test_cached_formatting_equals_uncached_and_follows_edits():
+    out = run_python(
+        "import bibtex_cache, citations, pybtex.database, pybtex.plugin as p\n"
+        "from pybtex.style.formatting import BaseStyle\n"
+        "bibtex_cache._cache_formatted_entries(); citations._register_pybtex_styles()\n"
+        "style = p.find_plugin('pybtex.style.formatting', 'book')()\n"
+        "bib = pybtex.database.parse_file('references.bib')\n"
+        "raw = BaseStyle.format_entry.__wrapped__\n"
+        "same = all(style.format_entry('L', e).text.render_as('text') == "
+        "raw(style, 'L', e).text.render_as('text') for e in bib.entries.values())\n"
+        "e = next(iter(bib.entries.values())); before = style.format_entry('L', e)\n"
+        "again = style.format_entry('L', e) is before\n"
+        "e.fields['title'] = 'An edited title'\n"
+        "edited = 'An edited title' in style.format_entry('L', e).text.render_as('text')\n"
+        "print(same, again, edited, len(bib.entries))")
+    same, again, edited, count = out.split()
+    assert (same, again, edited) == ("True", "True", "True") and int(count) > 100
+
+
+# --- lazy_imports ------------------------------------------------------------------------------
+
+def test_opengraph_loads_without_matplotlib_and_cards_still_resolve():
+    out = run_python(
+        "import sys, lazy_imports, sphinxext.opengraph\n"
+        "print('matplotlib' in sys.modules)\n"
+        "print(callable(lazy_imports._real_social_cards().create_social_card))")
+    assert out.splitlines() == ["False", "True"]
+
+
+# --- data_files --------------------------------------------------------------------------------
+
+def test_validation_memo_follows_an_edit_of_the_same_size(tmp_path):
+    import shutil
+
+    import data_files
+
+    (tmp_path / "data").mkdir()
+    for name in ("_vocabulary.yml", "_table.schema.json"):
+        shutil.copy(ROOT / "data" / name, tmp_path / "data" / name)
+    (tmp_path / "references.bib").write_text("@misc{a2020, title={A}, year={2020}, url={https://a.org}}\n")
+    table = tmp_path / "data" / "t.yml"
+    text = ("caption: A small table for the test\ncolumns:\n  name: {title: Name, type: text}\n"
+            "  released: {title: Released, type: date}\nrows:\n  - name: A\n    released: 2023-11\n"
+            "    as_of: 2023-12\n    sources: [a2020]\n")
+    table.write_text(text)
+    assert data_files.validate_table(table, tmp_path)[1] == []
+    table.write_text(text.replace("released: 2023-11", "released: 2023-13"))  # same size
+    problems = data_files.validate_table(table, tmp_path)[1]
+    assert [str(p) for p in problems] == [
+        "data/t.yml:7: row 1 (A), field 'released': malformed date '2023-13': use YYYY, YYYY-MM "
+        "or YYYY-MM-DD"]
+
+
+# --- make ------------------------------------------------------------------------------------------
+
+def test_a_busy_port_fails_fast_and_says_what_to_do():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        start = time.monotonic()
+        proc = subprocess.run(["make", "-s", "serve", f"PORT={port}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        elapsed = time.monotonic() - start
+    assert proc.returncode != 0 and elapsed < 10
+    assert f"port {port} on 127.0.0.1 is not free" in proc.stderr
+    assert f"make serve PORT=8001" in proc.stderr
+    assert "Running Jupyter-Book" not in proc.stdout  # nothing was built
+
+
+def test_make_help_lists_targets_and_variables_in_aligned_columns():
+    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    rows = [l for l in out.splitlines() if l.startswith("  ")]
+    names = [l.split()[0] for l in rows]
+    for needed in ("serve", "livehtml", "test", "build", "bench", "PORT=8000", "HOST=127.0.0.1"):
+        assert needed in names, out
+    columns = {len(l) - len(l[2:].lstrip().split(" ", 1)[1].lstrip()) for l in rows
+               if len(l.split()) > 1}
+    assert len(columns) == 1, out
+
+
+# --- markup_fixes (axe-core asks for each; the browser tests run axe) -------------------------------
+
+def test_markup_fixes_are_in_the_built_pages(site):
+    html = (site / "licences" / "index.html").read_text()
+    assert re.search(r'<p aria-level="2" class="caption" role="heading">', html)
+    wrappers = re.findall(r'<div class="table-wrapper[^"]*"[^>]*>', html)
+    assert wrappers and all('tabindex="0"' in w for w in wrappers)
+    assert all("tabindex" in p for p in re.findall(r"<pre\b[^>]*>", html))
+    assert 'role="doc-biblioentry"' not in html and 'role="listitem"' in html
+
+
+# --- citations ------------------------------------------------------------------------------------
+
+def test_no_two_works_share_a_label_anywhere_in_the_site(site):
+    """Every in-text label names one work across the whole site, and reads as its list label."""
+    works: dict[str, set[str]] = {}
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text()
+        entries = dict(re.findall(r'<div class="citation" id="([^"]+)" role="listitem">\s*<span '
+                                  r'class="label"><span class="fn-bracket">\[</span>(?:<a[^>]*>)?'
+                                  r'([^<]+)', html))
+        for target, label in re.findall(r'<a class="reference internal" href="#(id\d+)"[^>]*>'
+                                        r'([^<]+)</a>', html):
+            if target in entries and re.search(r"\d{4}[a-z]*$", label):
+                # parenthetical: the whole label; textual ({cite:t}): its year part
+                assert label in (entries[target], entries[target].rsplit(", ", 1)[-1]), (
+                    page, label, entries[target])
+        for cid, label in entries.items():
+            text = re.search(rf'<div class="citation" id="{cid}".*?<p>(.*?)</p>', html, re.S).group(1)
+            works.setdefault(label, set()).add(re.sub(r"<[^>]+>|\s+", " ", text).strip())
+    shared = {label: texts for label, texts in works.items() if len(texts) > 1}
+    assert works and shared == {}, list(shared.items())[:3]
