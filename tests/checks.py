@@ -777,3 +777,67 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- hosted CI runs what .ci/run runs ------------------------------------------------------------
+
+CHECK_COMMANDS = re.compile(r"\b(?:make\s+(?:test|build|build-all)\b|pytest\b|jupyter-book\s+build\b|"
+                            r"sphinx-build\b)")
+OTHER_BROWSERS = re.compile(r"chromium-browser|google-chrome|chrome-stable|playwright\s+install|"
+                            r"puppeteer|setup-chrome|firefox|msedge|snap\s+install", re.I)
+DEBIAN_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?(?:python:3\.1[12]-bookworm|debian:(?:12|bookworm)[\w.-]*)$")
+
+
+def check_workflows(root: Path) -> list[str]:
+    """The hosted workflows run the checks only through `bash .ci/run`, in a Debian bookworm
+    container, and install no browser but Debian's chromium (which .ci/run installs)."""
+    problems, runners = [], 0
+    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+        rel = _rel(path, root)
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        workflow = yaml.safe_load(text) or {}
+
+        def line_of(needle: str, start: int = 0) -> int:
+            return next((n for n, l in enumerate(lines, 1) if n > start and needle in l), 1)
+
+        for name, job in (workflow.get("jobs") or {}).items():
+            steps = job.get("steps") or []
+            job_line = line_of(f"  {name}:")
+            runs_ci = False
+            for step in steps:
+                for key in ("run", "uses"):
+                    value = str(step.get(key) or "")
+                    first = value.strip().splitlines()[0] if value.strip() else ""
+                    where = f"{rel}:{line_of(first, job_line) if first else job_line}"
+                    if key == "run" and value.strip() == "bash .ci/run":
+                        runs_ci = True
+                        continue
+                    if key == "run" and CHECK_COMMANDS.search(value):
+                        problems.append(f"{where}: job '{name}' runs the checks itself "
+                                        f"('{CHECK_COMMANDS.search(value).group(0)}'); call "
+                                        "`bash .ci/run` instead")
+                    if OTHER_BROWSERS.search(value):
+                        problems.append(f"{where}: job '{name}' installs a browser other than "
+                                        f"Debian's chromium ('{OTHER_BROWSERS.search(value).group(0)}')")
+            if runs_ci:
+                runners += 1
+                container = job.get("container")
+                image = container.get("image") if isinstance(container, dict) else container
+                if not image or not DEBIAN_IMAGE.match(str(image)):
+                    problems.append(f"{rel}:{job_line}: job '{name}' runs .ci/run outside a Debian "
+                                    f"bookworm container (image: {image or 'none'})")
+    ci_run = root / ".ci" / "run"
+    if runners == 0:
+        problems.append(".github/workflows: no job runs `bash .ci/run`")
+    if ci_run.exists():
+        script = ci_run.read_text(encoding="utf-8")
+        if OTHER_BROWSERS.search(script):
+            problems.append(f".ci/run:1: installs a browser other than Debian's chromium "
+                            f"('{OTHER_BROWSERS.search(script).group(0)}')")
+        if "need+=(chromium)" not in script and not re.search(r"apt-get install[^\n]*\bchromium\b",
+                                                                script):
+            problems.append(".ci/run:1: does not install Debian's chromium with apt-get")
+        if "make test" not in script:
+            problems.append(".ci/run:1: does not run `make test`")
+    return problems

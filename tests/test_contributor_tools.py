@@ -95,7 +95,66 @@ def test_workflows_pin_actions_by_commit_and_use_least_privilege():
         assert workflow["permissions"] == {"contents": "read"}, path.name
     ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
     assert ci["concurrency"]["cancel-in-progress"] is True
-    assert any("make test" in (s.get("run") or "") for s in ci["jobs"]["test"]["steps"])
+
+
+def test_hosted_ci_runs_exactly_ci_run_in_debian():
+    import checks
+
+    assert checks.check_workflows(ROOT) == []
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+    assert [s["run"] for s in ci["jobs"]["test"]["steps"] if "run" in s] == ["bash .ci/run"]
+
+
+GOOD_JOB = """name: CI
+on: push
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-22.04
+    container:
+      image: python:3.11-bookworm
+    steps:
+      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11
+      - run: bash .ci/run
+"""
+
+
+@pytest.mark.parametrize("broken, message", [
+    (GOOD_JOB + "      - run: make test\n",
+     "ci.yml:13: job 'test' runs the checks itself ('make test'); call `bash .ci/run` instead"),
+    (GOOD_JOB + "      - run: python -m pytest tests/test_book.py\n",
+     "ci.yml:13: job 'test' runs the checks itself ('pytest'); call `bash .ci/run` instead"),
+    (GOOD_JOB.replace("    container:\n      image: python:3.11-bookworm\n", ""),
+     "ci.yml:6: job 'test' runs .ci/run outside a Debian bookworm container (image: none)"),
+    (GOOD_JOB.replace("python:3.11-bookworm", "ubuntu:22.04"),
+     "ci.yml:6: job 'test' runs .ci/run outside a Debian bookworm container (image: ubuntu:22.04)"),
+    (GOOD_JOB + "      - run: sudo apt-get install -y chromium-browser\n",
+     "ci.yml:13: job 'test' installs a browser other than Debian's chromium ('chromium-browser')"),
+    (GOOD_JOB + "      - run: npx playwright install chromium\n",
+     "ci.yml:13: job 'test' installs a browser other than Debian's chromium ('playwright install')"),
+])
+def test_workflow_guard_fails_on_other_ways_of_running_the_checks(tmp_path, broken, message):
+    import checks
+
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(GOOD_JOB)
+    assert checks.check_workflows(tmp_path) == []
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(broken)
+    assert [p.replace(".github/workflows/", "") for p in checks.check_workflows(tmp_path)] == [message]
+
+
+def test_workflow_guard_fails_when_ci_run_installs_no_chromium(tmp_path):
+    import checks
+
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(GOOD_JOB)
+    (tmp_path / ".ci" / "run").write_text((ROOT / ".ci" / "run").read_text().replace(
+        "need+=(chromium)", "need+=()"))
+    assert checks.check_workflows(tmp_path) == [".ci/run:1: does not install Debian's chromium with apt-get"]
 
 
 class _Flaky(BaseHTTPRequestHandler):
