@@ -241,7 +241,39 @@ class AllReferences(SphinxDirective):
     has_content = False
 
     def run(self):
+        self.env.__dict__.setdefault("book_all_references_docs", set()).add(self.env.docname)
         return [all_references()]
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    env.__dict__.setdefault("book_all_references_docs", set()).discard(docname)
+
+
+def _rewrite_bibliography_page(app: Sphinx, env) -> list[str]:
+    """The bibliography page lists what every other page cites, so it is written again when
+    that changes: which works are cited where, or the bibliography files. (Its doctree is not
+    read again; the list is filled in when the page is written.) Writing it costs seconds, so
+    a build whose citations did not change skips it."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    docs = sorted(getattr(env, "book_all_references_docs", set()) & set(env.found_docs))
+    if not docs:
+        return []
+    domain = env.get_domain("cite")
+    cited = sorted({(t.key, ref.docname) for ref in domain.citation_refs for t in ref.targets})
+    digest = hashlib.blake2b(json.dumps(cited).encode(), digest_size=16)
+    for bib in app.config.bibtex_bibfiles:
+        digest.update((Path(app.srcdir) / bib).read_bytes())
+    stamp = Path(app.doctreedir) / "book-bibliography.stamp"
+    signature = digest.hexdigest()
+    if stamp.exists() and stamp.read_text() == signature and all(
+            (Path(app.outdir) / d / "index.html").exists() for d in docs):
+        return []
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(signature)
+    return docs
 
 
 def sort_key(entry, label: str) -> tuple:
@@ -302,5 +334,7 @@ def setup(app: Sphinx):
     app.connect("builder-inited", _remember_app)
     app.add_node(all_references)
     app.add_directive("all-references", AllReferences)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-updated", _rewrite_bibliography_page)
     app.connect("doctree-resolved", _fill_all_references)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -149,3 +149,33 @@ def test_no_two_works_share_a_label_anywhere_in_the_site(site):
             works.setdefault(label, set()).add(re.sub(r"<[^>]+>|\s+", " ", text).strip())
     shared = {label: texts for label, texts in works.items() if len(texts) > 1}
     assert works and shared == {}, list(shared.items())[:3]
+
+
+# --- figure_numbers ----------------------------------------------------------------------------
+
+def test_figure_numbers_from_outlines_match_sphinx(tmp_path):
+    """Numbers assigned from the outlines are the ones Sphinx assigns from the doctrees."""
+    import shutil
+
+    from conftest import FIXTURES, build, with_extensions
+
+    figure = (":::{{figure}} _static/pic.svg\n:name: {name}\n:alt: A picture\n\nCaption {name}.\n:::\n\n")
+    table = ":::{{table}} Table {name}\n:name: {name}\n\n| a | b |\n| - | - |\n| 1 | 2 |\n:::\n\n"
+    numbers = {}
+    for with_outlines in (False, True):
+        book = tmp_path / f"book-{with_outlines}"
+        shutil.copytree(FIXTURES / "minibook", book)
+        if with_outlines:
+            with_extensions(book, "figure_numbers")
+        text = (book / "alpha.md").read_text()
+        extra = "## Pictures\n\n" + figure.format(name="fig-a") + table.format(name="tab-a") + \
+            "### Deeper\n\n" + figure.format(name="fig-b") + "See {numref}`fig-b` and {numref}`tab-a`.\n\n"
+        (book / "alpha.md").write_text(text.replace("## References", extra + "## References"))
+        (book / "index.md").write_text((book / "index.md").read_text() + "\n" + figure.format(name="fig-0"))
+        proc = build(book)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        html = (book / "_build/dirhtml/alpha/index.html").read_text()
+        html += (book / "_build/dirhtml/index.html").read_text()
+        numbers[with_outlines] = re.findall(r'<span class="caption-number">([^<]+)</span>', html) + \
+            re.findall(r'<span class="std std-numref">([^<]+)</span>', html)
+    assert numbers[True] == numbers[False] and len(numbers[True]) >= 5, numbers
