@@ -748,18 +748,29 @@ def check_shared_facts(root: Path) -> list[str]:
     finds must give the value registered in data/_facts.yml."""
     problems = []
     facts = load_facts(root)
-    compiled = [(f, [re.compile(p, re.I) for p in f["patterns"]]) for f in facts]
+    compiled = [(f, re.compile(f.get("context", "")), [re.compile(p, re.I) for p in f["patterns"]])
+                for f in facts]
+    seen: set[str] = set()
     for md in markdown_files(root):
         for n, line in prose_lines(md):
-            for fact, patterns in compiled:
+            for fact, context, patterns in compiled:
+                if not context.search(line):
+                    continue
                 for pattern in patterns:
                     for m in pattern.finditer(line):
                         found = m.group("value")
+                        seen.add(fact["id"])
                         if found is not None and found.strip() != str(fact["value"]):
                             problems.append(f"{_rel(md, root)}:{n}: '{m.group(0).strip()}' gives "
                                             f"{found.strip()!r} for {fact['what']}; "
                                             f"data/_facts.yml says {fact['value']!r} "
                                             f"(fact '{fact['id']}')")
+    lines = (root / "data" / "_facts.yml").read_text(encoding="utf-8").splitlines() if facts else []
+    for fact in facts:
+        if fact["id"] not in seen:
+            line = next((n for n, l in enumerate(lines, 1) if f"id: {fact['id']}" in l), 1)
+            problems.append(f"data/_facts.yml:{line}: fact '{fact['id']}' is stated nowhere: its "
+                            "patterns match no chapter (fix the patterns, or remove the fact)")
     return problems
 
 

@@ -26,6 +26,22 @@ def test_every_chapter_is_in_toc_with_a_tldr():
     assert checks.check_toc(ROOT) == []
 
 
+def test_no_process_narration_and_opinion_marked_sparingly():
+    assert checks.check_process_narration(ROOT) == []
+
+
+def test_each_work_is_cited_once_per_paragraph():
+    assert checks.check_repeated_citations(ROOT) == []
+
+
+def test_tables_cite_only_in_a_sources_column():
+    assert checks.check_table_citations(ROOT) == []
+
+
+def test_shared_facts_have_one_value_everywhere():
+    assert checks.check_shared_facts(ROOT) == []
+
+
 def test_source_links_are_https_and_images_are_local_with_alt():
     assert checks.check_source_links(ROOT) == []
 

@@ -353,7 +353,18 @@ def test_a_shared_fact_stated_with_another_value(minibook):
         "    patterns: ['widget weighs (?P<value>\\d+ kg)']\n")
     edit(minibook / "alpha.md", "## Context\n", "## Context\n\nA widget weighs 3 kg. A widget "
          "weighs 4 kg.\n")
+    assert checks.check_shared_facts(minibook)[0].startswith("alpha.md:")
     line = line_of(minibook / "alpha.md", "weighs 4 kg")
     assert checks.check_shared_facts(minibook) == [
         f"alpha.md:{line}: 'widget weighs 4 kg' gives '4 kg' for the weight of a widget; "
         "data/_facts.yml says '3 kg' (fact 'widget_weight')"]
+
+
+def test_a_registered_fact_that_no_chapter_states(minibook):
+    (minibook / "data").mkdir()
+    (minibook / "data" / "_facts.yml").write_text(
+        "facts:\n  - id: widget_weight\n    what: the weight of a widget\n    value: 3 kg\n"
+        "    patterns: ['widget weighs (?P<value>\\d+ kg)']\n")
+    assert checks.check_shared_facts(minibook) == [
+        "data/_facts.yml:2: fact 'widget_weight' is stated nowhere: its patterns match no chapter "
+        "(fix the patterns, or remove the fact)"]
