@@ -1,5 +1,5 @@
 """Loading and validating the data tables in ``data/*.yml``: the one module that both the
-tables (``data_tables``) and the figures (``data_figures``) import, so neither imports the other.
+tables (``data_tables``) and the figure scripts (``figures/*.py``) import, so neither imports the other.
 
 A table file has a ``caption``, ordered ``columns`` (each with a ``title`` and a ``type``) and
 ``rows``; every row also carries ``as_of`` (the year-month its facts were checked) and

@@ -13,7 +13,7 @@ In a chapter::
 renders the table with its caption, an "As of" column, a "Sources" column of citations, and
 links to CSV and JSON copies of the whole file, written to ``_data/`` in the built site.
 
-Loading and validation live in ``data_files`` (shared with ``data_figures``). Bad data is
+Loading and validation live in ``data_files`` (shared with the figure scripts in ``figures/``). Bad data is
 reported as ``data/FILE.yml:LINE: row N (NAME), field 'FIELD': problem`` and fails the strict
 build, on every build until it is fixed.
 """

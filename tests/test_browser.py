@@ -159,9 +159,6 @@ def test_phone_viewport_has_no_horizontal_overflow(browser, base_url, site):
     wide = []
     for path in chapter_paths(site) + ["", "glossary/", "bibliography/"]:
         page.goto(base_url + path)
-        # Lay out every section (the stylesheet defers off-screen ones), then measure.
-        page.add_style_tag(content="article section, ul.all-references > li "
-                                   "{ content-visibility: visible !important; }")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 1:
@@ -241,3 +238,116 @@ def test_headings_are_in_order_and_images_have_alt(context, base_url, site):
         missing = page.eval_on_selector_all("img:not([alt]), img[alt='']", "els => els.map(e => e.src)")
         problems += [f"{path}: image without alt {src}" for src in missing]
     assert problems == []
+
+
+# --- figures drawn for the book (figures/*.py, _ext/svg_figures.py) ------------------------------
+
+FIGURE_GEOMETRY = """() => {
+  const out = [];
+  for (const fig of document.querySelectorAll('figure.svg-figure')) {
+    const svgs = [...fig.querySelectorAll('svg.svg-figure-art')]
+      .filter(s => s.getBoundingClientRect().width > 0);
+    const item = {id: fig.id, visible: svgs.length, overlaps: [], small: [], texts: 0};
+    for (const svg of svgs) {
+      const scale = svg.getScreenCTM().a;
+      const texts = [...svg.querySelectorAll('text')].map(t => ({
+        s: t.textContent, r: t.getBoundingClientRect(),
+        px: parseFloat(getComputedStyle(t).fontSize) * scale}));
+      item.texts += texts.length;
+      for (const t of texts) if (t.px < 11) item.small.push(`${t.s} (${t.px.toFixed(1)} px)`);
+      for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i].r, b = texts[j].r;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+            a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+          item.overlaps.push(`'${texts[i].s}' / '${texts[j].s}'`);
+      }
+    }
+    out.push(item);
+  }
+  return out;
+}"""
+
+
+def figure_pages(site: Path) -> list[str]:
+    return [p for p in page_paths(site)
+            if 'class="svg-figure' in (site / p / "index.html").read_text(encoding="utf-8")]
+
+
+def test_every_figure_has_alt_text_a_numbered_caption_and_a_reference(site):
+    problems = []
+    for path in figure_pages(site):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        for m in re.finditer(r'<figure class="svg-figure[^"]*" id="([^"]+)">(.*?)</figure>', html, re.S):
+            fig_id, body = m.group(1), m.group(2)
+            labels = re.findall(r'<svg [^>]*aria-label="([^"]*)"', body)
+            if not labels or not all(len(l) > 40 for l in labels) or "<title>" not in body:
+                problems.append(f"{path}#{fig_id}: no alt text that states the point")
+            if not re.search(r'<figcaption>\s*<p><span class="caption-number">Fig\. \d+', body):
+                problems.append(f"{path}#{fig_id}: no numbered caption")
+            if not re.search(rf'href="#{re.escape(fig_id)}"', html.replace(body, "")):
+                problems.append(f"{path}#{fig_id}: not referenced from the text ({{numref}})")
+    assert figure_pages(site) and problems == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
+def test_figures_have_no_overlapping_or_tiny_text(browser, base_url, site, theme, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    page = ctx.new_page()
+    problems, seen = [], 0
+    for path in figure_pages(site):
+        page.goto(base_url + path)
+        for fig in page.evaluate(FIGURE_GEOMETRY):
+            seen += 1
+            if fig["visible"] != 1:
+                problems.append(f"{path}#{fig['id']}: {fig['visible']} layouts visible")
+            if fig["texts"] == 0:
+                problems.append(f"{path}#{fig['id']}: no text in the figure")
+            problems += [f"{path}#{fig['id']}: overlapping labels {o}" for o in fig["overlaps"]]
+            problems += [f"{path}#{fig['id']}: text below 11 px: {s}" for s in fig["small"]]
+    ctx.close()
+    assert seen and problems == []
+
+
+def test_figure_colours_follow_the_theme(browser, base_url, site):
+    """Figure text is drawn in the page's text colour, and fills change with the theme."""
+    path = figure_pages(site)[0]
+    colours = {}
+    for theme in ("light", "dark"):
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+        ctx.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+        page = ctx.new_page()
+        page.goto(base_url + path)
+        colours[theme] = page.evaluate("""() => {
+          const svg = document.querySelector('figure.svg-figure svg');
+          const text = svg.querySelector('text'), fill = svg.querySelector('[class*="fg-a"]');
+          return [getComputedStyle(text).fill, getComputedStyle(document.body).color,
+                  fill ? getComputedStyle(fill).fill : null];
+        }""")
+        ctx.close()
+    for theme, (text, body, _) in colours.items():
+        assert text == body, (theme, text, body)
+    assert colours["light"][0] != colours["dark"][0]
+    assert colours["light"][2] != colours["dark"][2]
+
+
+def test_figure_geometry_check_finds_overlaps_and_tiny_text(browser):
+    """The check above, seen failing: a figure drawn too wide for a phone, with two labels on
+    top of each other."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import svg
+
+    c = svg.Canvas("broken", 1200, 200)
+    c.text(10, 100, "Label one", 13)
+    c.text(20, 102, "Label two", 13)
+    css = (ROOT / "_static" / "book.css").read_text()
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.set_content(f"<style>{css}</style><figure class='svg-figure' id='f'>"
+                     f"{c.svg('A broken test figure')}</figure>")
+    found = page.evaluate(FIGURE_GEOMETRY)
+    page.close()
+    assert found[0]["overlaps"] == ["'Label one' / 'Label two'"]
+    assert len(found[0]["small"]) == 2
