@@ -852,3 +852,83 @@ def check_workflows(root: Path) -> list[str]:
         if "make test" not in script:
             problems.append(".ci/run:1: does not run `make test`")
     return problems
+
+
+# --- code blocks --------------------------------------------------------------------------------
+
+CODE_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]+)?\s*$")
+VERSIONED = re.compile(r"\b\d+\.(?:\d+|x)\b|\b(?:19|20)\d\d\b|\bv\d+\b|\bPython 3\b", re.I)
+NEEDS_MORE = re.compile(r"from_pretrained\(|hf_hub_download|load_dataset\(|snapshot_download|"
+                        r"\.cuda\(|[\"']cuda[\"']|device_map=|docker run|pip install|ollama (?:pull|run|serve)|"
+                        r"\bcurl\b|\bwget\b|git clone|OpenAI\(|openai\.|api_key|--gpus|nvidia-smi|"
+                        r"-ngl\b|llama-bench|\./main\b|\./server\b|accelerate launch|torchrun|"
+                        r"jupyter-book|kubectl|\bsudo\b", re.I)
+SAYS_WHY = re.compile(r"needs?|requires?|download|GPU|network|server|API key|not run|offline|"
+                      r"on first (?:run|use)|first run|internet|CUDA|a running", re.I)
+COMMENT = {"python": "#", "bash": "#", "sh": "#", "shell": "#", "yaml": "#", "toml": "#",
+           "postgresql": "--", "sql": "--", "dockerfile": "#"}
+
+
+def code_blocks(path: Path):
+    """(language, first line, text) of each fenced code block (not directives)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        m = CODE_FENCE.match(lines[i])
+        if m and m.group(3) and not lines[i].strip()[len(m.group(2)):].strip().startswith("{"):
+            fence, lang, start = m.group(2), m.group(3).lower(), i + 1
+            j = i + 1
+            while j < len(lines) and not (lines[j].strip().startswith(fence[0] * len(fence))
+                                          and not lines[j].strip().strip(fence[0])):
+                j += 1
+            yield lang, start, "\n".join(lines[i + 1:j])
+            i = j + 1
+            continue
+        i += 1
+
+
+def _syntax_error(lang: str, text: str) -> str | None:
+    import json
+    import tomllib
+
+    try:
+        if lang == "python":
+            compile(text, "<block>", "exec")
+        elif lang in ("yaml", "yml"):
+            list(yaml.safe_load_all(text))
+        elif lang == "json":
+            json.loads(text)
+        elif lang == "toml":
+            tomllib.loads(text)
+        elif lang in ("bash", "sh", "shell"):
+            proc = subprocess.run(["bash", "-n"], input=text, capture_output=True, text=True)
+            if proc.returncode:
+                return proc.stderr.strip().replace("bash: ", "")
+    except (SyntaxError, ValueError, yaml.YAMLError) as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    return None
+
+
+def check_code_blocks(root: Path) -> list[str]:
+    """Every code block parses in its language (Python compiles; YAML, JSON and TOML parse;
+    shell passes `bash -n`), names in a comment the versions it was written for, and says in a
+    comment why it cannot run as it stands where it needs a GPU, a download, a network or a
+    server. (Executed {code-cell} cells are checked by running them.)"""
+    problems = []
+    for md in markdown_files(root):
+        rel = _rel(md, root)
+        for lang, line, text in code_blocks(md):
+            error = _syntax_error(lang, text)
+            if error:
+                problems.append(f"{rel}:{line}: {lang} block does not parse: {error}")
+            mark = COMMENT.get(lang)
+            if not mark:
+                continue  # JSON has no comments; the prose above it dates it
+            comments = "\n".join(l.strip() for l in text.splitlines() if l.strip().startswith(mark))
+            if not VERSIONED.search(comments):
+                problems.append(f"{rel}:{line}: {lang} block names no version or date in a comment "
+                                "(say what it was written for, e.g. '# vLLM 0.2.x, November 2023')")
+            if NEEDS_MORE.search(text) and not SAYS_WHY.search(comments):
+                problems.append(f"{rel}:{line}: {lang} block needs more than this machine "
+                                f"('{NEEDS_MORE.search(text).group(0)}') but no comment says so")
+    return problems

@@ -42,6 +42,10 @@ def test_shared_facts_have_one_value_everywhere():
     assert checks.check_shared_facts(ROOT) == []
 
 
+def test_code_blocks_parse_name_their_versions_and_say_what_they_need():
+    assert checks.check_code_blocks(ROOT) == []
+
+
 def test_source_links_are_https_and_images_are_local_with_alt():
     assert checks.check_source_links(ROOT) == []
 

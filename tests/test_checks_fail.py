@@ -368,3 +368,26 @@ def test_a_registered_fact_that_no_chapter_states(minibook):
     assert checks.check_shared_facts(minibook) == [
         "data/_facts.yml:2: fact 'widget_weight' is stated nowhere: its patterns match no chapter "
         "(fix the patterns, or remove the fact)"]
+
+
+# --- code blocks ---------------------------------------------------------------------------------
+
+def test_clean_fixture_code_blocks_pass(minibook):
+    assert checks.check_code_blocks(minibook) == []
+
+
+@pytest.mark.parametrize("block, message", [
+    ("```python\n# Python 3.11, 2023\nprint('x'\n```", "python block does not parse: SyntaxError"),
+    ("```yaml\n# 2023\nkey: [a, b\n```", "yaml block does not parse: "),
+    ("```json\n{\"a\": 1,}\n```", "json block does not parse: "),
+    ("```bash\n# bash 5, 2023\nif true; then echo x\n```", "bash block does not parse: "),
+    ("```python\nprint('no version')\n```", "python block names no version or date in a comment"),
+    ("```bash\n# Ollama 0.1.x, December 2023\nollama pull mistral\n```",
+     "bash block needs more than this machine ('ollama pull') but no comment says so"),
+])
+def test_broken_code_blocks_are_found(minibook, block, message):
+    edit(minibook / "alpha.md", "## References", block + "\n\n## References")
+    text = (minibook / "alpha.md").read_text()
+    line = text[:text.index(block)].count("\n") + 1  # the fence's line
+    problems = [p for p in checks.check_code_blocks(minibook)]
+    assert len(problems) == 1 and problems[0].startswith(f"alpha.md:{line}: {message}"), problems
