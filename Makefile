@@ -25,7 +25,8 @@ $(BIN)/jupyter-book: requirements.txt
 	@echo "Creating $(VENV) and installing the pinned requirements (about a minute the first time)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --progress-bar on -r requirements.txt | grep -E --line-buffered '^(Collecting|Successfully)' | cut -c1-100
+	$(BIN)/python -m pip install --progress-bar on -r requirements.txt \
+	  | { grep -E --line-buffered '^(Collecting|Successfully)' | cut -c1-100 || true; }
 	@touch $@
 
 $(VENV)-cff/bin/cffconvert: requirements-cff.txt

@@ -391,3 +391,31 @@ def test_broken_code_blocks_are_found(minibook, block, message):
     line = text[:text.index(block)].count("\n") + 1  # the fence's line
     problems = [p for p in checks.check_code_blocks(minibook)]
     assert len(problems) == 1 and problems[0].startswith(f"alpha.md:{line}: {message}"), problems
+
+
+# --- executed cells (_ext/executed_pages.py) ------------------------------------------------------
+
+def test_a_failing_cell_fails_the_build_at_its_line(minibook):
+    from conftest import with_extensions
+
+    with_extensions(minibook, "executed_pages", "sticky_warnings")
+    config = (minibook / "_config.yml").read_text().replace(
+        'execute_notebooks: "off"', "execute_notebooks: cache\n  allow_errors: false")
+    (minibook / "_config.yml").write_text(config)
+    text = (minibook / "alpha.md").read_text()
+    text = ("---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+            + text.replace("## References", "```{code-cell} python\n# Python 3.11\nx = 1\n"
+                           "raise ValueError('broken on purpose')\n```\n\n## References"))
+    (minibook / "alpha.md").write_text(text)
+    line = line_of(minibook / "alpha.md", "raise ValueError")
+    for _ in range(2):  # and again, without a change: the warning stays
+        proc = build(minibook, clean=False)
+        assert proc.returncode != 0
+        assert re.search(rf"alpha\.md:{line}: WARNING: code cell failed: ValueError: broken on purpose",
+                         proc.stdout + proc.stderr), warnings_of(proc)
+    (minibook / "alpha.md").write_text(text.replace("raise ValueError('broken on purpose')", "y = 2"))
+    proc = build(minibook, clean=False)
+    assert proc.returncode == 0, warnings_of(proc)
+    html = (minibook / "_build/dirhtml/alpha/index.html").read_text()
+    assert 'href="../_notebooks/alpha.ipynb"' in html
+    assert (minibook / "_build/dirhtml/_notebooks/alpha.ipynb").exists()

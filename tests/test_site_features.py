@@ -239,3 +239,41 @@ def test_built_static_files_match_their_sources(site):
     for path in (ROOT / "_static").rglob("*"):
         if path.is_file():
             assert (site / "_static" / path.relative_to(ROOT / "_static")).read_bytes() == path.read_bytes()
+
+
+# --- executed examples ---------------------------------------------------------------------------
+
+def executed_pages() -> list[str]:
+    return [n for n in checks.toc_files(ROOT)
+            if re.search(r"^kernelspec:", (ROOT / f"{n}.md").read_text().split("\n---\n")[0], re.M)]
+
+
+def test_executed_pages_offer_their_notebook_which_runs(site):
+    import nbformat
+    from nbclient import NotebookClient
+
+    pages = executed_pages()
+    assert pages, "no page has executed cells"
+    for name in pages:
+        path = site / "_notebooks" / f"{name}.ipynb"
+        assert path.exists(), f"{name}: no notebook to download"
+        nbformat.validate(nbformat.read(path, as_version=4))
+        assert f'href="../_notebooks/{name}.ipynb"' in page(site, name)
+    # A reader runs the first one in the repository (as in Codespaces), with no cached outputs.
+    notebook = nbformat.read(site / "_notebooks" / f"{pages[0]}.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert errors == []
+
+
+def test_prose_numbers_come_from_the_cells(site):
+    """Numbers a page quotes from a computation are glued from its cells, not typed in."""
+    for name in executed_pages():
+        source = (ROOT / f"{name}.md").read_text()
+        assert "{glue:text}" in source or "{glue}" in source, f"{name}: nothing glued"
+        assert '<span class="pasted-text">' in page(site, name), f"{name}: no glued number shown"
