@@ -129,10 +129,45 @@ def test_glossary_tooltip_on_hover_and_on_keyboard_focus(context, base_url):
 def test_citation_tooltip_shows_the_reference(context, base_url):
     page = context.new_page()
     page.goto(base_url + "vector-db/")
-    cite = page.locator("article a.reference.internal[data-tip][href*='#id']").first
+    cite = page.locator("article .bibtex-citation a.reference.internal").first
     cite.focus()
     page.locator("#book-tooltip").wait_for(state="visible")
-    assert re.search(r"\d{4}", page.locator("#book-tooltip").inner_text())
+    text = page.locator("#book-tooltip").inner_text()
+    target = cite.get_attribute("href").split("#")[1]
+    reference = page.locator(f"[id='{target}'] p").first.inner_text()
+    assert re.search(r"\d{4}", text) and reference[:40] in text
+    page.keyboard.press("Escape")
+    page.locator("#book-tooltip").wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
+def test_tooltips_stay_on_screen(browser, base_url, width, height):
+    """Near the bottom of the window a tip opens above its link; on a phone it wraps long words
+    and stays inside the window, and the page does not get wider."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.goto(base_url + "vector-db/")
+    links = page.locator("article .bibtex-citation a.reference.internal")
+    checked = 0
+    for i in range(0, min(links.count(), 60), 4):
+        link = links.nth(i)
+        link.scroll_into_view_if_needed()
+        # put the link near the bottom edge of the window
+        page.evaluate("(el) => window.scrollBy(0, el.getBoundingClientRect().bottom - innerHeight + 12)",
+                      link.element_handle())
+        link.focus()
+        tip = page.locator("#book-tooltip")
+        tip.wait_for(state="visible")
+        box, anchor = tip.bounding_box(), link.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (i, box, anchor)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (i, box)
+        if anchor["y"] + anchor["height"] + box["height"] > height:
+            assert box["y"] + box["height"] <= anchor["y"] + 1  # opened above
+        checked += 1
+        page.keyboard.press("Escape")
+    assert checked > 5
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    ctx.close()
 
 
 def test_dark_mode_toggles_and_persists(context, base_url):

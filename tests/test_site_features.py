@@ -25,27 +25,39 @@ def page(site: Path, name: str) -> str:
 
 # --- tooltips --------------------------------------------------------------------------------
 
-def test_glossary_links_carry_their_definition(site):
+def test_glossary_definitions_come_from_one_shared_file(site):
+    """Term links carry no copy of their definition; one JSON file holds every definition,
+    and names chapters by their titles."""
+    import json
+
     html = page(site, "models")
-    links = re.findall(r'<a class="[^"]*glossary-term[^"]*" href="\.\./glossary/#term-([^"]+)" '
-                       r'title="([^"]+)"', html)
-    assert links, "no glossary term link with a definition"
+    anchors = re.findall(r'<a class="[^"]*glossary-term[^"]*" href="\.\./glossary/#(term-[^"]+)">',
+                         html)
+    assert anchors, "no glossary term link"
+    assert not re.search(r'<a class="[^"]*glossary-term[^"]*"[^>]*title=', html)
+    definitions = json.loads((site / "_static" / "glossary.json").read_text())
     glossary = page(site, "glossary")
-    for anchor, title in links:
-        assert f'id="term-{anchor}"' in glossary
-        assert len(title) > 20 and ":" in title
+    for anchor in anchors:
+        assert f'id="{anchor}"' in glossary and anchor in definitions, anchor
+        assert len(definitions[anchor]) > 20 and ":" in definitions[anchor]
+    assert any("See Model Formats" in d for d in definitions.values())
+    assert not any(re.search(r"\bSee (model-formats|mlops-engines|fine-tuning)\b", d)
+                   for d in definitions.values())
 
 
-def test_every_glossary_link_in_the_book_has_a_tip(site):
+def test_every_glossary_link_in_the_book_is_marked_for_a_tip(site):
     for name in CHAPTERS + ["index"]:
         html = page(site, name)
         bare = re.findall(r'<a class="reference internal" href="[^"]*glossary/#term-[^"]*">', html)
         assert bare == [], f"{name}: glossary links without a tooltip: {bare[:3]}"
 
 
-def test_citations_carry_the_reference_as_title(site):
+def test_citations_carry_no_copy_of_the_reference(site):
+    """Citation tooltips are read from the page's own reference list (tooltips.js)."""
     html = page(site, "vector-db")
-    assert re.search(r'<a class="reference internal" href="#id\d+" title="[^"]{20,}"', html)
+    assert re.search(r'<span class="bibtex-citation"[^>]*>\[<a class="reference internal" '
+                     r'href="#id\d+">', html)
+    assert not re.search(r'<a class="reference internal" href="#id\d+" title=', html)
 
 
 def test_tooltip_script_is_local_and_loaded(site):

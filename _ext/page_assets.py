@@ -1,0 +1,41 @@
+"""Fewer bytes per page: a page loads an extension's stylesheet or script only if it uses it.
+
+sphinx-design (cards, grids, tabs: about 11 KB gzipped of CSS and JS) and MyST-NB (executed
+cells and their outputs: about 6 KB gzipped of CSS) add their files to every page. Here a page
+keeps them only when its HTML contains their markup (``sd-`` classes; MyST-NB's ``cell`` and
+output classes). Nothing a reader sees changes: a page that uses them still loads them, and
+styles of markup that is not on a page have nothing to style.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sphinx.application import Sphinx
+
+USES = {
+    # file name fragment -> markup that needs it
+    "sphinx-design": re.compile(r'class="[^"]*\bsd-'),
+    "design-tabs": re.compile(r'class="[^"]*\bsd-tab'),
+    "mystnb": re.compile(r'class="[^"]*\b(cell|cell_output|output|pasted-|docutils container cell)'),
+}
+
+
+def _name(asset) -> str:
+    return getattr(asset, "filename", str(asset))
+
+
+def _prune(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    body = context.get("body") or ""
+    for key in ("css_files", "script_files"):
+        files = context.get(key)
+        if not isinstance(files, list):
+            continue
+        context[key] = [f for f in files
+                        if not any(frag in _name(f) and not used.search(body)
+                                   for frag, used in USES.items())]
+
+
+def setup(app: Sphinx):
+    app.connect("html-page-context", _prune, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
