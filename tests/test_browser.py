@@ -386,3 +386,58 @@ def test_figure_geometry_check_finds_overlaps_and_tiny_text(browser):
     page.close()
     assert found[0]["overlaps"] == ["'Label one' / 'Label two'"]
     assert len(found[0]["small"]) == 2
+
+
+# --- deep links land where they point ------------------------------------------------------------
+
+LAND = """(id) => { const el = document.getElementById(id);
+  return el ? Math.round(el.getBoundingClientRect().top) : null; }"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
+def test_deep_links_land_on_their_target(browser, base_url, site, width, height):
+    """Opened directly and by clicking, links to a section, a citation's reference and a
+    bibliography entry put their target within 0-150 px of the top of the window."""
+    ctx = browser.new_context(viewport={"width": width, "height": height},
+                              reduced_motion="reduce")  # the theme scrolls smoothly otherwise
+    page = ctx.new_page()
+    misses, checked = [], 0
+
+    def check(how: str, path: str, anchor: str):
+        nonlocal checked
+        page.wait_for_timeout(150)
+        top = page.evaluate(LAND, anchor)
+        at_end = page.evaluate("Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight")
+        checked += 1
+        # near the end of a page the target cannot reach the top: it must then be on screen
+        if top is None or not (0 <= top <= 150 or (at_end and 0 <= top < height - 40)):
+            misses.append(f"{how} {path}#{anchor}: target at {top} px")
+
+    for n, path in enumerate(chapter_paths(site)):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        sections = [s for s in re.findall(r'<section id="([^"]+)"', html) if s != "references"]
+        cites = re.findall(r'<span class="bibtex-citation"[^>]*>\[<a class="reference internal" '
+                           r'href="#([^"]+)"', html)
+        # One load per chapter: alternate which target is opened directly and which by clicking,
+        # so both ways are tried for both kinds of target across the book.
+        direct, clicked = (sections[-1], cites[len(cites) // 2]) if n % 2 else \
+            (cites[len(cites) // 2], sections[-1])
+        page.goto(f"{base_url}{path}#{direct}")
+        check("opened", path, direct)
+        if clicked in cites:
+            page.locator(f"article .bibtex-citation a[href='#{clicked}']").first.click()
+        else:
+            page.evaluate("(id) => { const a = document.createElement('a'); a.href = '#' + id;"
+                          " a.textContent = 'x'; document.querySelector('article').prepend(a); a.click(); }",
+                          clicked)
+        check("clicked", path, clicked)
+        if width > 1000:  # the page's contents sit beside the text on a wide screen
+            page.locator(".toc-tree a[href='#references']").click()
+            check("clicked", path, "references")
+    page.goto(base_url + "bibliography/")
+    entries = page.eval_on_selector_all("li[id^='bib-']", "els => els.map(e => e.id)")
+    for anchor in entries[:: max(1, len(entries) // 4)]:
+        page.goto(f"{base_url}bibliography/#{anchor}")
+        check("opened", "bibliography/", anchor)
+    ctx.close()
+    assert checked > 25 and misses == []
