@@ -73,8 +73,8 @@ livehtml: port-free $(BIN)/jupyter-book ## rebuild changed pages and reload the 
 	  --watch _ext --watch data --ignore "_build/*" --ignore "tests/*" --ignore "node_modules/*" \
 	  --ignore "*.pyc" --ignore "conf.py"
 
-test: install ## strict clean build and every check, browser tests included
-	$(BIN)/python -m pytest
+test: install ## strict build and every check, browser tests included (two processes)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install ## page weight, Lighthouse scores and build times, as a table
 	$(BIN)/python tests/bench.py

@@ -10,8 +10,9 @@ from data_files import load_vocabulary, validate_table
 from svg import Axis, Box, Canvas, Plot, legend
 
 SCROLL = True
-FILLS = {"public-domain": "a3", "permissive": "a3", "weak-copyleft": "a2", "copyleft": "a2",
-         "responsible-ai": "a1", "bespoke": "a5", "non-commercial": "a4", "source-available": "a4",
+# one accent per kind of licence (the same kinds read the same in every figure of the book)
+FILLS = {"public-domain": "a3", "permissive": "a3", "weak-copyleft": "a1", "copyleft": "a1",
+         "responsible-ai": "a2", "bespoke": "a5", "non-commercial": "a4", "source-available": "a4",
          "proprietary": "soft", "other": "soft"}
 
 

@@ -557,7 +557,8 @@ def check_internal_links(site: Path) -> list[str]:
 
 # --- page weight ------------------------------------------------------------------------------
 
-BUDGET_BYTES = 200_000  # gzipped HTML + JS + CSS of one chapter page
+BUDGET_BYTES = 80 * 1024  # gzipped HTML + JS + CSS + images of one chapter page
+REFERENCE_BUDGET_BYTES = 160 * 1024  # the glossary and the full bibliography
 
 
 def page_weight(site: Path, page: Path) -> dict[str, int]:

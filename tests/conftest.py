@@ -48,10 +48,32 @@ def book_build() -> subprocess.CompletedProcess:
     """The real book, built once per run. Locally it reuses an earlier build of _build/ (an
     incremental strict build: pages that warned before are read again, see
     _ext/sticky_warnings.py, so every outstanding warning is reported); on CI, or with
-    BOOK_CLEAN_BUILD=1, it builds from scratch."""
-    clean = bool(os.environ.get("CI") or os.environ.get("BOOK_CLEAN_BUILD")) or not (
-        ROOT / "_build" / ".doctrees" / "environment.pickle").exists()
-    return build(ROOT, clean=clean)
+    BOOK_CLEAN_BUILD=1, it builds from scratch.
+
+    `make test` runs the tests in two processes (pytest-xdist): the first to need the book
+    builds it, under a lock, and the other reads the result it recorded for this run."""
+    import json
+
+    from filelock import FileLock
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    (ROOT / "_build").mkdir(exist_ok=True)
+    record = ROOT / "_build" / f".test-build-{run}.json"
+    with FileLock(str(ROOT / "_build" / ".test-build.lock")):
+        if run and record.exists():
+            data = json.loads(record.read_text())
+            return subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"],
+                                               data["stderr"])
+        clean = bool(os.environ.get("CI") or os.environ.get("BOOK_CLEAN_BUILD")) or not (
+            ROOT / "_build" / ".doctrees" / "environment.pickle").exists()
+        proc = build(ROOT, clean=clean)
+        if run:
+            for old in (ROOT / "_build").glob(".test-build-*.json"):
+                old.unlink()
+            (ROOT / "_build").mkdir(exist_ok=True)
+            record.write_text(json.dumps({"args": proc.args, "returncode": proc.returncode,
+                                          "stdout": proc.stdout, "stderr": proc.stderr}))
+        return proc
 
 
 @pytest.fixture(scope="session")

@@ -441,3 +441,18 @@ def test_deep_links_land_on_their_target(browser, base_url, site, width, height)
         check("opened", "bibliography/", anchor)
     ctx.close()
     assert checked > 25 and misses == []
+
+
+def test_copy_button_copies_the_code(browser, base_url):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = ctx.new_page()
+    page.goto(base_url + "desktop-apps/")
+    block = page.locator("article div.highlight").first
+    button = block.locator("button.copy-code")
+    button.click()
+    assert button.inner_text() == "Copied"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == block.locator("pre").inner_text().rstrip("\n") and "Copy" not in copied
+    assert page.locator("article .cell_output button.copy-code").count() == 0
+    ctx.close()
