@@ -7,6 +7,13 @@ build time (``execute_notebooks: cache`` in ``_config.yml``).
   only ("Executing notebook failed: CellExecutionError"). This adds a warning at the failing
   cell's own line, ``chapter.md:LINE: code cell failed: ValueError: ...``, found by matching the
   cell source in MyST-NB's traceback against the page. With ``-W`` it fails the build.
+- **Kernels encrypt their channels.** jupyter_client starts kernels on plain TCP by default,
+  and ipykernel 7 then logs "WARNING | Kernel is running over TCP without encryption" to the
+  build's stderr for every executed page, which the strict-build test rightly counts as a
+  warning. The kernel manager can provision CurveZMQ keys for kernels whose kernelspec declares
+  support (ipykernel's does), so the build asks for that: the cause goes, not the message. See
+  ``encrypted_kernels``. (IPC transport, the other remedy, puts sockets at a path relative to
+  the kernel's working directory, which differs from the build's.)
 - **Readers can run it.** Each such page gets a link, under its title, to the page as a Jupyter
   notebook (``_notebooks/<page>.ipynb``, the executed notebook MyST-NB writes, with outputs).
   It runs in a fresh environment with the book's ``requirements.txt``.
@@ -115,7 +122,18 @@ def _copy_notebooks(app: Sphinx, exception) -> None:
             shutil.copyfile(source / f"{docname}.ipynb", target / f"{docname}.ipynb")
 
 
+def encrypted_kernels() -> None:
+    """Make kernels that MyST-NB starts (through jupyter-cache and nbclient, which pass no
+    kernel-manager settings on) use CurveZMQ: the default of jupyter_client's
+    ``KernelManager.transport_encryption`` becomes ``auto`` (keys for kernels that support
+    them) for managers created after this call."""
+    from jupyter_client.manager import KernelManager
+
+    KernelManager.class_traits()["transport_encryption"].default_value = "auto"
+
+
 def setup(app: Sphinx):
+    encrypted_kernels()
     app.connect("doctree-read", _report_failed_cell)
     app.connect("doctree-resolved", _add_download_link)
     app.connect("build-finished", _copy_notebooks)

@@ -416,6 +416,8 @@ def test_a_failing_cell_fails_the_build_at_its_line(minibook):
     (minibook / "alpha.md").write_text(text.replace("raise ValueError('broken on purpose')", "y = 2"))
     proc = build(minibook, clean=False)
     assert proc.returncode == 0, warnings_of(proc)
+    # the kernel that ran the fixed cell logged nothing either (no "running over TCP" warning)
+    assert "WARNING" not in proc.stdout + proc.stderr, warnings_of(proc)
     html = (minibook / "_build/dirhtml/alpha/index.html").read_text()
     assert 'href="../_notebooks/alpha.ipynb"' in html
     assert (minibook / "_build/dirhtml/_notebooks/alpha.ipynb").exists()
