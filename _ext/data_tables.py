@@ -61,14 +61,30 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def as_of_words(value: str) -> str:
+    """'2023-12' -> 'December 2023'."""
+    year, month = value.split("-")[:2]
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
 def table_markdown(table: dict, shown: list[str], caption: str, name: str) -> str:
+    """The table as a MyST list-table. When every row was checked in the same month, the date
+    goes into the caption instead of a column of identical cells (narrower tables)."""
     cols = table["columns"]
-    header = [cols[c]["title"] for c in shown] + ["As of", "Sources"]
+    dates = {row["as_of"] for row in table["rows"]}
+    one_date = len(dates) == 1
+    if one_date:
+        caption = f"{caption.rstrip('.')} (as of {as_of_words(next(iter(dates)))})"
+    header = [cols[c]["title"] for c in shown] + ([] if one_date else ["As of"]) + ["Sources"]
     lines = [f":::{{list-table}} {md_escape(caption)}", ":header-rows: 1", ":widths: auto", ""]
     lines.append("* - " + "\n  - ".join(md_escape(h) for h in header))
     for row in table["rows"]:
         cells = [md_escape(format_value(row.get(c), cols[c]["type"])) for c in shown]
-        cells += [row["as_of"], "{cite:p}`" + ",".join(row["sources"]) + "`"]
+        cells += ([] if one_date else [row["as_of"]]) + ["{cite:p}`" + ",".join(row["sources"]) + "`"]
         lines.append("* - " + "\n  - ".join(cells))
     lines.append(":::")
     return "\n".join(lines)
@@ -129,7 +145,12 @@ class DataTable(SphinxDirective):
             self._string_list(table_markdown(table, shown, caption, name)), self.content_offset,
             container)
         links = nodes.paragraph(classes=["data-table-downloads"])
-        links += nodes.Text("Download this table's data: ")
+        hidden = [table["columns"][c]["title"] for c in table["columns"] if c not in shown]
+        if hidden:
+            links += nodes.Text("Download the full table, with the columns not shown here ("
+                                + ", ".join(hidden) + "): ")
+        else:
+            links += nodes.Text("Download this table's data: ")
         for i, ext in enumerate(("csv", "json")):
             if i:
                 links += nodes.Text(" · ")
