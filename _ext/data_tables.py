@@ -73,11 +73,12 @@ def as_of_words(value: str) -> str:
 
 def table_markdown(table: dict, shown: list[str], caption: str, name: str) -> str:
     """The table as a MyST list-table. When every row was checked in the same month, the date
-    goes into the caption instead of a column of identical cells (narrower tables)."""
+    goes into the caption instead of a column of identical cells (narrower tables), unless the
+    caption already says when ("as of ...")."""
     cols = table["columns"]
     dates = {row["as_of"] for row in table["rows"]}
     one_date = len(dates) == 1
-    if one_date:
+    if one_date and "as of" not in caption.lower():
         caption = f"{caption.rstrip('.')} (as of {as_of_words(next(iter(dates)))})"
     header = [cols[c]["title"] for c in shown] + ([] if one_date else ["As of"]) + ["Sources"]
     lines = [f":::{{list-table}} {md_escape(caption)}", ":header-rows: 1", ":widths: auto", ""]

@@ -184,6 +184,19 @@ def test_table_renders_with_caption_as_of_and_sources(site):
     assert "bibtex" in table or "cite" in table or 'href="#' in table
 
 
+def test_every_data_table_says_once_when_it_was_checked(site):
+    """Either an "As of" column, or the date once in the caption (never "as of ... (as of ...)")."""
+    seen, bad = 0, []
+    for html_path in site.glob("*/index.html"):
+        for table in re.findall(r'<div class="data-table.*?</table>', html_path.read_text(), re.S):
+            seen += 1
+            caption = re.search(r"<caption.*?</caption>", table, re.S)
+            said = len(re.findall(r"as of", caption.group(0) if caption else "", re.I))
+            if not ((">As of<" in table and said <= 1) or said == 1):
+                bad.append(f"{html_path.parent.name}: {re.sub('<[^>]+>', '', caption.group(0)) if caption else 'no caption'}")
+    assert seen and not bad, bad
+
+
 def test_downloads_exist_parse_and_are_linked(site):
     for path in data_files.table_paths(ROOT):
         table = yaml.safe_load(path.read_text())
