@@ -96,6 +96,23 @@ def test_search_finds_a_chapter_by_a_word_in_its_text(context, base_url):
     assert any("mlops-engines" in href for href in links), links
 
 
+def test_search_snippets_keep_words_apart_and_the_box_shows_focus(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "search/?q=LoRA", wait_until="load")
+    page.wait_for_selector("#search-results li p.context", timeout=15000)
+    snippets = " ".join(page.eval_on_selector_all("#search-results li p.context",
+                                                  "els => els.map(e => e.innerText)"))
+    assert not re.search(r"LoRALow|[a-z][A-Z][a-z]+-Rank", snippets), snippets[:400]
+    page.goto(base_url + "models/")
+    box = page.locator(".sidebar-search")
+    box.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focused from the keyboard, so :focus-visible applies
+    assert page.evaluate("document.activeElement.classList.contains('sidebar-search')")
+    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert style not in ("none", ""), style
+
+
 def test_next_previous_and_sidebar_navigation(context, base_url):
     page = context.new_page()
     page.goto(base_url + "licences/")
@@ -185,6 +202,66 @@ def test_dark_mode_toggles_and_persists(context, base_url):
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == background
     page.goto(base_url + "hardware/")
     assert page.evaluate("document.body.dataset.theme") == "dark"
+
+
+TABLE_FIT = """() => [...document.querySelectorAll('article .table-wrapper')].map(w => {
+  const t = w.querySelector('table'), c = w.querySelector('caption'), first = w.querySelector('tbody tr > :first-child');
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.right]; };
+  const out = {id: (w.closest('section[id]') || {}).id, over: w.scrollWidth - w.clientWidth,
+               wrap: box(w), caption: c && box(c), shadow: getComputedStyle(w).backgroundImage};
+  w.scrollLeft = w.scrollWidth;  // scrolled to its far end: caption and first column still in view
+  out.captionEnd = c && box(c); out.firstEnd = first && box(first); w.scrollLeft = 0;
+  return out; })"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
+def test_tables_fit_or_scroll_with_their_caption_in_view(browser, base_url, site, width, height):
+    """At desktop width no table is wider than the text column. On a phone a wide table may
+    scroll sideways inside its wrapper: its caption stays whole and in view, its first column
+    stays at the left edge, and a shadow on the wrapper shows there is more."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    problems, tables = [], 0
+    for path in chapter_paths(site):
+        page.goto(base_url + path)
+        for t in page.evaluate(TABLE_FIT):
+            tables += 1
+            where = f"{path}#{t['id']}"
+            left, right = t["wrap"]
+            for name in ("caption", "captionEnd"):
+                if t[name] and (t[name][0] < left - 1 or t[name][1] > right + 1):
+                    problems.append(f"{where}: caption runs outside the table's box ({name})")
+            if t["over"] > 1 and width >= 1024:
+                problems.append(f"{where}: {t['over']}px wider than the column")
+            if t["over"] > 1 and width < 1024:
+                if "gradient" not in t["shadow"]:
+                    problems.append(f"{where}: scrolls sideways with no cue")
+                if t["firstEnd"] and abs(t["firstEnd"][0] - left) > 1:
+                    problems.append(f"{where}: first column scrolls out of view")
+    assert tables > 20 and not problems, problems
+    ctx.close()
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
+def test_back_to_top_does_not_cover_a_caption(browser, base_url, width, height):
+    """Scrolling up shows "Back to top"; it must not sit on the caption just brought into view."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
+    page = ctx.new_page()
+    page.goto(base_url + "desktop-apps/")
+    caption = page.locator("article table caption").first
+    caption.scroll_into_view_if_needed()
+    for top in (60, 100, 140):  # caption just under the header, where a link lands it
+        page.evaluate("([c, top]) => window.scrollBy(0, c.getBoundingClientRect().top - top + 40)",
+                      [caption.element_handle(), top])
+        page.mouse.wheel(0, -40)  # scrolling up shows the button
+        button = page.locator(".back-to-top")
+        button.wait_for(state="visible")
+        page.wait_for_timeout(50)
+        b, c = button.bounding_box(), caption.bounding_box()
+        overlap = not (b["x"] + b["width"] <= c["x"] or c["x"] + c["width"] <= b["x"]
+                       or b["y"] + b["height"] <= c["y"] or c["y"] + c["height"] <= b["y"])
+        assert not overlap, (top, b, c)
+    ctx.close()
 
 
 def test_phone_viewport_has_no_horizontal_overflow(browser, base_url, site):
