@@ -9,6 +9,9 @@ axe-core (see the browser tests) asks for each of these; the stock writers produ
   ``listitem`` (docutils' ``visit_citation``);
 - code blocks and wide tables that scroll sideways but cannot be reached by keyboard
   (``<pre>`` from Pygments, and furo's ``table-wrapper``): both get ``tabindex="0"``;
+- a glossary term and its definition (``</dt><dd>``) with no space between them, so the
+  search page, which takes its snippets from a page's text, shows "LoRALow-Rank ...": a line
+  break after each ``</dt>`` separates them (``depart_term``);
 - a table's id copied by furo onto its scroll wrapper, so a page has two elements with one
   id: the post-transform leaves the id on the table only.
 
@@ -45,6 +48,10 @@ class BookTranslator(HTML5Translator):
         if not isinstance(node.previous_sibling(), type(node)):
             self.body.append('<div role="list" class="citation-list">\n')
         self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+    def depart_term(self, node):
+        super().depart_term(node)
+        self.body.append("\n")
 
     def visit_literal_block(self, node):
         before = len(self.body)
