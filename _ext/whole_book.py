@@ -31,6 +31,21 @@ def _toc_order(app: Sphinx) -> list[str]:
     return order
 
 
+def page_frame(html: str, doc: str) -> str:
+    """The last chapter's page, as the frame for the one-page edition, made to stop claiming to
+    be that chapter: its sidebar entry is no longer highlighted as the current page (and links to
+    that chapter rather than to ``#``), the view and edit buttons for its source go (the page has
+    no single source), and so do the previous/next links."""
+    head, sep, rest = html.partition("<article")
+    head = head.replace('<ul class="current">', "<ul>")
+    head = re.sub(r'<li class="(toctree-l\d+) current current-page">\s*<a class="current reference internal" href="#">',
+                  lambda m: f'<li class="{m.group(1)}"><a class="reference internal" href="../{doc}/">', head)
+    head = re.sub(r'<div class="(?:view|edit)-this-page">.*?</div>', "", head, flags=re.S)
+    rest = re.sub(r'<div class="related-pages">.*?</a>\s*</div>(\s*<div class="bottom-of-page">)', r"\1",
+                  rest, count=1, flags=re.S)
+    return head + sep + rest
+
+
 def whole_book_html(site: Path, docs: list[str], title: str) -> str | None:
     """One page with every chapter's article, ids prefixed per chapter and links rewritten to
     point inside the page. Placed at the same depth as a chapter, so asset URLs still work."""
@@ -64,7 +79,7 @@ def whole_book_html(site: Path, docs: list[str], title: str) -> str | None:
         body = re.sub(r'\bid="([^"]+)"', lambda m, p=prefix: f'id="{p}--{m.group(1)}"', body)
         body = body.replace('aria-describedby="', 'aria-describedby="' + prefix + '--')
         parts.append(f'<section class="whole-book-chapter" id="chapter-{prefix}">{body}</section>')
-    template = (site / docs[-1] / "index.html").read_text(encoding="utf-8")
+    template = page_frame((site / docs[-1] / "index.html").read_text(encoding="utf-8"), docs[-1])
     m = article.search(template)
     intro = ('<p class="whole-book-note">The whole book on one page, for printing or reading '
              'offline. Each chapter also has its own page and its Markdown source.</p>')

@@ -152,6 +152,30 @@ def test_bibliography_page_lists_every_work_once_with_where_cited(site):
     assert html.count("Cited in:") == len(keys)
 
 
+def test_bibliography_is_sorted_by_first_author_surname_and_shows_labels(site):
+    """Ordered by the first author's surname (not first name), each entry led by its label."""
+    import unicodedata
+
+    import pybtex.database
+
+    html = page(site, "bibliography")
+    bib = pybtex.database.parse_file(str(ROOT / "references.bib"))
+
+    def initial(key: str) -> str | None:
+        people = bib.entries[key].persons.get("author") or bib.entries[key].persons.get("editor")
+        if not people:
+            return None
+        name = " ".join(people[0].prelast_names + people[0].last_names) or str(people[0])
+        plain = unicodedata.normalize("NFKD", name.replace("{", "").replace("}", ""))
+        return next((c for c in plain.lower() if c.isalnum()), None)
+
+    entries = re.findall(r'<li id="bib-([^"]+)"><p><strong>([^<]+)</strong>', html)
+    assert len(entries) == len(bib.entries), "an entry without its label"
+    initials = [(key, i) for key, _ in entries if (i := initial(key))]
+    out_of_order = [(a, b) for (a, x), (b, y) in zip(initials, initials[1:]) if x > y]
+    assert len(initials) > 400 and not out_of_order, out_of_order[:5]
+
+
 # --- sharing and discovery ---------------------------------------------------------------------
 
 def test_pages_have_opengraph_and_twitter_cards(site):
@@ -216,6 +240,12 @@ def test_whole_book_on_one_page(site):
     assert 'noindex' in html
     assert checks.check_anchors(site) == []
     assert 'href="../whole-book/"' in page(site, "models")
+    # it does not pose as the chapter whose page framed it: nothing highlighted as current in
+    # the sidebar, no view/edit buttons for that chapter's source, no previous/next links
+    frame = html.split("<article", 1)[0]
+    assert not re.search(r'class="[^"]*\bcurrent\b', frame), "sidebar highlights a chapter"
+    assert "edit/main/" not in frame and "?plain=true" not in frame
+    assert 'class="related-pages"' not in html
 
 
 def test_and_others_is_written_et_al_by_the_styles():
