@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from docutils import nodes
@@ -278,8 +279,10 @@ def _rewrite_bibliography_page(app: Sphinx, env) -> list[str]:
 
 def sort_key(entry, label: str) -> tuple:
     persons = _persons(entry)
-    first = surname(persons[0]).lower() if persons else in_text_authors(entry).lower()
-    return first, entry.fields.get("year", ""), label.lower()
+    first = surname(persons[0]) if persons else in_text_authors(entry)
+    # accents and leading punctuation do not move a name: "Ó" files under O, ".txt" under T
+    first = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"^[^a-z0-9]+", "", first), entry.fields.get("year", ""), label.lower()
 
 
 def _fill_all_references(app: Sphinx, doctree, docname: str) -> None:
