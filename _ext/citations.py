@@ -113,7 +113,7 @@ def _register_pybtex_styles() -> None:
     from pybtex.richtext import Tag, Text
     from pybtex.style.formatting.plain import Style as PlainStyle
     from pybtex.style.labels import BaseLabelStyle
-    from pybtex.style.template import FieldIsMissing, join, node, sentence
+    from pybtex.style.template import FieldIsMissing, field, join, node, sentence
 
     class BookLabels(BaseLabelStyle):
         def format_labels(self, sorted_entries):
@@ -141,6 +141,13 @@ def _register_pybtex_styles() -> None:
         def format_names(self, role, as_sentence=True):
             formatted = book_names(role, sep=", ", sep2=" and ", last_sep=", and ")
             return sentence[formatted] if as_sentence else formatted
+
+        def format_title(self, e, which_field, as_sentence=True):
+            """The title as the work gives it. pybtex's plain style lower-cases every title
+            after its first letter ("Ggml: add Vulkan backend", "01-ai/yi", "december 2023"),
+            which miswrites names, months and acronyms that were not braced."""
+            title = field(which_field)
+            return sentence[title] if as_sentence else title
 
     register_plugin("pybtex.style.labels", "book", BookLabels, force=True)
     register_plugin("pybtex.style.formatting", "book", BookStyle, force=True)

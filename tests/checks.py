@@ -180,7 +180,8 @@ def check_citations(root: Path) -> list[str]:
 
 
 def check_bibliography(root: Path) -> list[str]:
-    """Entries are unique, used, and have a title, a year and an https url or doi."""
+    """Entries are unique, used, and have a title, a year and an https url or doi; months are
+    macros."""
     bib = root / "references.bib"
     name = _rel(bib, root)
     entries = parse_bib(bib)
@@ -204,6 +205,12 @@ def check_bibliography(root: Path) -> list[str]:
             problems.append(f"{where}: entry '{e['key']}' doi is not https: '{f['doi']}'")
         if e["key"] not in used:
             problems.append(f"{where}: entry '{e['key']}' is never cited")
+    # a month in braces is printed as written ("dec 2023"); the bare macro prints "December"
+    for n, line in enumerate(bib.read_text(encoding="utf-8").splitlines(), 1):
+        m = re.match(r"\s*month\s*=\s*[{\"]\s*([A-Za-z]{3})\s*[}\"]", line)
+        if m:
+            problems.append(f"{name}:{n}: month in braces prints as written: write month = "
+                            f"{m.group(1).lower()}, (the macro)")
     return problems
 
 

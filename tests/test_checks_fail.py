@@ -80,6 +80,12 @@ def test_bib_url_not_https(minibook):
            "'http://example.org/widgets'" in problems
 
 
+def test_bib_month_in_braces(minibook):
+    edit(minibook / "references.bib", "  year = {2020},", "  year = {2020},\n  month = {dec},")
+    assert checks.check_bibliography(minibook) == [
+        "references.bib:5: month in braces prints as written: write month = dec, (the macro)"]
+
+
 def test_unknown_glossary_term(minibook):
     edit(minibook / "alpha.md", "<Widget>", "<Wodget>")
     line = line_of(minibook / "alpha.md", "Wodget")
