@@ -22,7 +22,7 @@ from sphinx.util.osutil import relative_uri
 
 SHARE = 0.1  # a contributor changed at least this share of a page's lines
 WHOLE_BOOK = "whole-book"  # where whole_book.py writes the one-page edition
-NO_CREDITS = ("glossary", "bibliography")
+NO_CREDITS = ("glossary", "bibliography", "since-2023")
 
 
 def git_history(srcdir: Path) -> dict[str, dict] | None:

@@ -16,7 +16,9 @@ from conftest import FIXTURES, ROOT, build
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 BASEURL = CONFIG["html"]["baseurl"]
 REPO = CONFIG["sphinx"]["config"]["html_theme_options"]["source_repository"]
-CHAPTERS = [n for n in checks.toc_files(ROOT) if n not in ("index", "glossary", "bibliography")]
+TIMELINE = "since-2023"  # the page that gathers every chapter's "Since this edition" notes
+NOT_CHAPTERS = ("index", "glossary", "bibliography", TIMELINE)
+CHAPTERS = [n for n in checks.toc_files(ROOT) if n not in NOT_CHAPTERS]
 
 
 def page(site: Path, name: str) -> str:
@@ -289,3 +291,43 @@ def test_prose_numbers_come_from_the_cells(site):
         source = (ROOT / f"{name}.md").read_text()
         assert "{glue:text}" in source or "{glue}" in source, f"{name}: nothing glued"
         assert '<span class="pasted-text">' in page(site, name), f"{name}: no glued number shown"
+
+
+# --- what changed since the edition: one timeline of every chapter's notes -----------------------
+
+def note_date(text: str) -> tuple[int, int, int]:
+    """'23 June 2025' -> (2025, 6, 23); 'March 2024' -> (2024, 3, 0)."""
+    from datetime import datetime
+
+    for fmt in ("%d %B %Y", "%B %Y"):
+        try:
+            d = datetime.strptime(text, fmt)
+            return d.year, d.month, d.day if fmt.startswith("%d") else 0
+        except ValueError:
+            pass
+    raise AssertionError(f"not a date: {text!r}")
+
+
+def source_notes() -> list[tuple[str, str]]:
+    """(date as written, chapter) for every note in every chapter's "Since this edition"."""
+    notes = []
+    for name in CHAPTERS:
+        text = (ROOT / f"{name}.md").read_text()
+        section = re.search(r"^## Since this edition\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+        if section:
+            notes += [(d, name) for d in re.findall(r"^- \*\*([^*]+?)\.\*\*", section.group(1), re.M)]
+    return notes
+
+
+def test_timeline_gathers_every_note_newest_first(site):
+    html = page(site, TIMELINE)
+    entries = re.findall(r'<li><p><strong>([^<]+?)\.</strong> <a class="reference internal" '
+                         r'href="\.\./([\w-]+)/#since-this-edition">', html)
+    assert sorted(entries) == sorted(source_notes()) and len(entries) > 20
+    dates = [note_date(d) for d, _ in entries]
+    assert dates == sorted(dates, reverse=True), "not newest first"
+    # Citations inside the notes resolve to the page's own reference list.
+    cites = re.findall(r'<span class="bibtex-citation"[^>]*>\[<a class="reference internal" '
+                       r'href="#([^"]+)"', html)
+    assert len(cites) >= len(entries) and all(f'id="{c}"' in html for c in cites)
+    assert f'href="{TIMELINE}/"' in page(site, "index"), "the front page links to the timeline"
