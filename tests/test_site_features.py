@@ -89,10 +89,9 @@ def test_chapters_end_with_last_updated_and_contributors(site):
         assert "Contributor" in credits
 
 
-def test_credits_link_to_edit_issue_and_source(site):
+def test_credits_link_to_edit_and_source(site):
     html = page(site, "models")
     assert f'href="{REPO}/edit/main/models.md"' in html
-    assert f'href="{REPO}/issues/new?title=' in html
     assert f'href="{REPO}/blob/main/models.md"' in html
 
 
@@ -291,6 +290,66 @@ def test_prose_numbers_come_from_the_cells(site):
         source = (ROOT / f"{name}.md").read_text()
         assert "{glue:text}" in source or "{glue}" in source, f"{name}: nothing glued"
         assert '<span class="pasted-text">' in page(site, name), f"{name}: no glued number shown"
+
+
+# --- discussion and error reports at the end of each chapter ---------------------------------
+
+REPOSITORY = CONFIG["repository"]["url"].rstrip("/")
+# Query parameters GitHub reads itself; any other parameter prefills the issue form field
+# whose id it names.
+GITHUB_PARAMETERS = {"template", "title", "labels", "assignees", "projects", "milestone"}
+
+
+def end_links(html: str) -> dict[str, str]:
+    """Label -> address of the links at the end of a page."""
+    from html import unescape
+
+    block = re.search(r'<p class="chapter-links">(.*?)</p>', html, re.S)
+    return {unescape(label): unescape(href) for href, label in
+            re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', block.group(1))} if block else {}
+
+
+def chapter_title(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.search(r"<h1>(.*?)<a class=\"headerlink\"", html).group(1))
+
+
+def test_chapters_end_with_discuss_and_report_links(site):
+    """Plain links to a prefilled GitHub discussion and a prefilled issue form, carrying the
+    chapter's title and public address; nothing loaded from GitHub."""
+    from urllib.parse import parse_qs, urlsplit
+
+    for name in CHAPTERS:
+        html = page(site, name)
+        title, address = chapter_title(html), f"{BASEURL}{name}/"
+        links = end_links(html)
+        for label in ("Discuss this chapter", "Report an error"):
+            assert label in links, f"{name}: no '{label}' link"
+            # percent-encoded: no spaces, brackets or quotes left in the address
+            assert re.fullmatch(r"[A-Za-z0-9%._~:/?&=+-]+", links[label]), links[label]
+        discuss = urlsplit(links["Discuss this chapter"])
+        query = parse_qs(discuss.query)
+        assert f"{discuss.scheme}://{discuss.netloc}{discuss.path}" == f"{REPOSITORY}/discussions/new"
+        assert query["category"] and title in query["title"][0]
+        assert title in query["body"][0] and address in query["body"][0]
+        report = urlsplit(links["Report an error"])
+        query = parse_qs(report.query)
+        assert f"{report.scheme}://{report.netloc}{report.path}" == f"{REPOSITORY}/issues/new"
+        form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / query["template"][0]).read_text())
+        fields = {f["id"] for f in form["body"] if "id" in f}
+        assert set(query) - GITHUB_PARAMETERS <= fields, f"{name}: parameters the form lacks"
+        assert query["page"] == [address] and title in query["title"][0]
+    for name in NOT_CHAPTERS:
+        assert "Discuss this chapter" not in end_links(page(site, name)), name
+    # The one-page edition points each chapter's links at that chapter.
+    from html import unescape
+
+    whole = (site / "whole-book" / "index.html").read_text()
+    bodies = [parse_qs(urlsplit(unescape(h)).query)["body"][0]
+              for h in re.findall(r'href="([^"]*/discussions/new\?[^"]*)"', whole)]
+    assert [re.search(r"https://\S+", b).group(0) for b in bodies] == \
+        [f"{BASEURL}{n}/" for n in CHAPTERS]
 
 
 # --- what changed since the edition: one timeline of every chapter's notes -----------------------
