@@ -390,3 +390,59 @@ def test_timeline_gathers_every_note_newest_first(site):
                        r'href="#([^"]+)"', html)
     assert len(cites) >= len(entries) and all(f'id="{c}"' in html for c in cites)
     assert f'href="{TIMELINE}/"' in page(site, "index"), "the front page links to the timeline"
+
+
+# --- the edition's status line on the front page and in the footer --------------------------------
+
+def text_sources() -> list[str]:
+    return [p.name for p in checks.markdown_files(ROOT)] + ["references.bib", "data"]
+
+
+def test_front_page_status_line_and_footer(site):
+    """Edition, version, text last changed, site built and DOI, as plain text at build time."""
+    from datetime import date
+    from html import unescape
+
+    from chapter_credits import long_date
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    status = re.search(r'<p class="edition-status">(.*?)</p>', page(site, "index"), re.S)
+    assert status, "no status line on the front page"
+    text = re.sub(r"<[^>]+>", "", status.group(1))
+    assert f"{str(cff['version']).split('.')[0]} edition" in text
+    assert f"version {cff['version']}" in text
+    built = re.search(r"site built (\d{1,2} [A-Z][a-z]+ \d{4})", text)
+    assert built, text
+    built = date(*[int(x) for x in note_date(built.group(1))])
+    assert built <= date.today()
+    if (ROOT / ".git").exists():
+        changed = git("log", "-1", "--format=%cs", "--", *text_sources())
+        assert f"text last changed {long_date(changed)}" in text, text
+        assert date.fromisoformat(changed) <= built
+    if cff.get("doi"):
+        assert f'href="https://doi.org/{cff["doi"]}"' in status.group(1)
+    else:
+        assert "no DOI yet" in text
+    assert "<img" not in status.group(1) and "<script" not in status.group(1)
+    footer = re.search(r'<div class="copyright">(.*?)</div>', page(site, "models"), re.S).group(1)
+    footer = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", footer)))
+    for part in (f"{str(cff['version']).split('.')[0]} edition", f"version {cff['version']}",
+                 f"site built {long_date(built.isoformat())}"):
+        assert part in footer, (part, footer)
+    if (ROOT / ".git").exists():
+        assert f"text last changed {long_date(changed)}" in footer
+    # The copyright starts in the edition's year, not the year the site was built.
+    assert re.search(r"Copyright © 2023\b", footer), footer
+
+
+def test_build_date_follows_source_date_epoch(monkeypatch, tmp_path):
+    import front_page
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1701388800")  # 2023-12-01T00:00:00Z
+    assert front_page.build_date().isoformat() == "2023-12-01"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    from datetime import datetime, timezone
+    assert front_page.build_date() == datetime.now(timezone.utc).date()
+    # Without a git history (a source archive) the text date is unknown, not invented.
+    (tmp_path / "a.md").write_text("# A\n")
+    assert front_page.text_last_changed(tmp_path, ["a.md"]) is None
