@@ -1,24 +1,43 @@
-"""The front page's generated parts: "how to cite" from ``CITATION.cff`` and the list of
-contributors from git.
+"""The front page's generated parts: the edition's status line, "how to cite" from
+``CITATION.cff`` and the list of contributors from git; and the same status in every page's
+footer.
 
+- ``{edition-status}`` renders one line of plain HTML: the edition, the version (both from
+  ``CITATION.cff``), the date the text last changed (the last commit to the book's Markdown,
+  ``references.bib`` or ``data/``; left out without a git history), the date the site was built
+  (``SOURCE_DATE_EPOCH`` fixes it for reproducible builds) and the DOI once one is minted. No
+  badge service and nothing from another origin.
+- The footer of every page says the same, so a reader of any page can tell that the text is
+  the 2023 edition, however recently it was corrected or the site was built.
 - ``{citation-cff}`` renders the DOI (once minted) and a BibTeX entry from ``CITATION.cff``,
   so the citation is written in one place.
 - ``{git-contributors}`` lists everyone who committed to the book, from ``git log``, offline.
   Without a ``.git`` folder (a source archive) it says so instead of failing.
 
-Local because both read this repository's own files; no maintained extension does either.
+The status is worked out once per build and kept in a configuration value that only affects
+HTML output (``book_edition_status``): when it changes (a new day, a new commit, a release),
+Sphinx writes every page again without reading any, so no footer is left stale by an
+incremental build. The status line itself is filled in when the front page is written.
+
+Local because all of it reads this repository's own files; no maintained extension does this.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.matching import Matcher
+
+from chapter_credits import long_date
 
 
 def load_citation(srcdir: Path) -> dict:
@@ -68,6 +87,112 @@ class CitationCff(SphinxDirective):
         return [para, block]
 
 
+# --- the edition's status ----------------------------------------------------------------------
+
+def build_date() -> date:
+    """Today (UTC), or the day ``SOURCE_DATE_EPOCH`` names."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.date()
+
+
+def text_sources(srcdir: Path, exclude_patterns: list[str]) -> list[str]:
+    """What the reader reads: the book's Markdown pages, its references and its data tables."""
+    excluded = Matcher(exclude_patterns)
+    pages = sorted(p.name for p in srcdir.glob("*.md") if not excluded(p.name))
+    return pages + [p for p in ("references.bib", "data") if (srcdir / p).exists()]
+
+
+def text_last_changed(srcdir: Path, paths: list[str]) -> date | None:
+    """The day of the last commit to ``paths``; None without a git history."""
+    if not (srcdir / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(srcdir), "log", "-1", "--format=%cs", "--", *paths],
+                             capture_output=True, text=True, check=True, timeout=30).stdout.strip()
+        return date.fromisoformat(out) if out else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
+def edition_status(srcdir: Path, exclude_patterns: list[str]) -> dict:
+    cff = load_citation(srcdir) if (srcdir / "CITATION.cff").exists() else {}
+    version = str(cff.get("version", ""))
+    changed = text_last_changed(srcdir, text_sources(srcdir, exclude_patterns))
+    return {
+        "edition": version.split(".")[0] or str(cff.get("date-released", ""))[:4],
+        "version": version,
+        "changed": changed.isoformat() if changed else "",
+        "built": build_date().isoformat(),
+        "doi": str(cff.get("doi") or ""),
+    }
+
+
+def _work_out_status(app: Sphinx, config: Config) -> None:
+    config.book_edition_status = edition_status(Path(app.srcdir), list(config.exclude_patterns))
+
+
+class edition_status_line(nodes.General, nodes.Element):
+    """Where the status line goes; filled in when the page is written."""
+
+
+class EditionStatus(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        self.env.note_dependency(str(Path(self.env.srcdir) / "CITATION.cff"))
+        return [edition_status_line()]
+
+
+def status_parts(status: dict) -> list[str]:
+    parts = [f"{status['edition']} edition"]
+    if status["version"]:
+        parts.append(f"version {status['version']}")
+    if status["changed"]:
+        parts.append(f"text last changed {long_date(status['changed'])}")
+    parts.append(f"site built {long_date(status['built'])}")
+    return parts
+
+
+def _fill_status(app: Sphinx, doctree, docname: str) -> None:
+    status = app.config.book_edition_status
+    for node in list(doctree.findall(edition_status_line)):
+        para = nodes.paragraph(classes=["edition-status"])
+        parts = status_parts(status)
+        para += nodes.strong(text=parts[0])
+        for part in parts[1:]:
+            para += nodes.Text(" · " + part)
+        para += nodes.Text(" · ")
+        if status["doi"]:
+            para += nodes.Text("DOI ")
+            para += nodes.reference("", status["doi"], refuri="https://doi.org/" + status["doi"])
+        else:
+            para += nodes.Text("no DOI yet")
+        node.replace_self(para)
+
+
+def _footer(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """The theme's copyright line, followed by the edition's status."""
+    if app.builder.name not in ("html", "dirhtml"):
+        return
+    from html import escape
+
+    from markupsafe import Markup
+
+    status = app.config.book_edition_status
+    first = str(app.config.copyright).split("-")[0].split("–")[0].strip()
+    last = status["changed"][:4]
+    years = f"{first}–{last}" if first.isdigit() and last > first else first
+    parts = status_parts(status)
+    context["copyright"] = Markup(
+        f"{escape(years)} {escape(app.config.author)}. "
+        f'<span class="edition-footer">{escape(parts[0])}, '
+        + escape("; ".join(parts[1:])) + ". The text describes the field as it stood in "
+        f"December {escape(status['edition'])}; notes on later events carry their dates.</span>")
+
+
+# --- contributors ------------------------------------------------------------------------------
+
 def git_authors(srcdir: Path, paths: list[str] | None = None) -> list[str] | None:
     """Authors (by number of commits, then name), or None where there is no git history."""
     if not (srcdir / ".git").exists():
@@ -97,6 +222,12 @@ class GitContributors(SphinxDirective):
 
 
 def setup(app: Sphinx):
+    app.add_config_value("book_edition_status", {}, "html", dict)
+    app.connect("config-inited", _work_out_status)
+    app.add_node(edition_status_line)
+    app.add_directive("edition-status", EditionStatus)
+    app.connect("doctree-resolved", _fill_status)
+    app.connect("html-page-context", _footer)
     app.add_directive("citation-cff", CitationCff)
     app.add_directive("git-contributors", GitContributors)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,8 +26,9 @@ import yaml
 
 # Top-level Markdown files that are repository documents, not chapters of the book.
 NOT_CHAPTERS = {"README.md", "CONTRIBUTING.md", "CODE_OF_CONDUCT.md"}
-# Pages that are reference lists rather than chapters, so carry no TL;DR box.
-NO_TLDR = {"glossary", "bibliography"}
+# Pages that are reference lists rather than chapters, so carry no TL;DR box: the glossary, the
+# bibliography and the timeline of every chapter's "Since this edition" notes.
+NO_TLDR = {"glossary", "bibliography", "since-2023"}
 
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 TERM = re.compile(r"\{term\}`([^`]*)`")

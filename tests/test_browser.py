@@ -533,3 +533,30 @@ def test_copy_button_copies_the_code(browser, base_url):
     assert copied == block.locator("pre").inner_text().rstrip("\n") and "Copy" not in copied
     assert page.locator("article .cell_output button.copy-code").count() == 0
     ctx.close()
+
+
+def test_section_links_are_reachable_by_keyboard_and_copy_the_address(browser, base_url):
+    """A heading's link is in the Tab order, shows when focused, is named for screen readers,
+    and following it also copies the section's full address."""
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = ctx.new_page()
+    page.goto(base_url + "models/")
+    link = page.locator("article h2 > a.headerlink").first
+    target = link.get_attribute("href")
+    # Tab from the focusable element just before it lands on it.
+    page.evaluate("""(a) => {
+        const all = [...document.querySelectorAll('a[href], button, [tabindex="0"]')];
+        all[all.indexOf(a) - 1].focus(); }""", link.element_handle())
+    page.keyboard.press("Tab")
+    assert page.evaluate("(a) => document.activeElement === a", link.element_handle())
+    assert link.evaluate("a => getComputedStyle(a).visibility") == "visible"
+    assert link.evaluate("a => getComputedStyle(a).opacity") == "1"
+    expect(link).to_have_accessible_name(re.compile(r"^Link to this (heading|section)"))
+    page.keyboard.press("Enter")
+    expect(link).to_have_attribute("data-copied", re.compile(".*"))
+    assert page.evaluate("navigator.clipboard.readText()") == f"{base_url}models/{target}"
+    assert page.url == f"{base_url}models/{target}"  # and it is still an ordinary link
+    ctx.close()

@@ -228,6 +228,51 @@ def test_strict_build_fails_on_unknown_citation(minibook):
     assert re.search(r"alpha\.md:\d+: WARNING: .*roe2021gadgetz", proc.stdout + proc.stderr)
 
 
+# --- "Since this edition" notes and their timeline (_ext/since_timeline.py) ----------------------
+
+SINCE = """## Since this edition
+
+- **March 2024.** Widgets got lighter {cite:p}`doe2020widgets`.
+- **sometime 2024.** Gadgets got cheaper {cite:p}`roe2021gadgets`.
+- **23 June 2025.** Widgets and gadgets merged; see {ref}`alpha-context`.
+
+## References"""
+
+
+def test_note_dates_in_every_form_the_chapters_use_and_the_ones_that_fail():
+    import since_timeline
+
+    text = ("# A\n\n## Since this edition\n\n- **23 June 2025.** One.\n- **March 2024.** Two,\n"
+            "  continued.\n- **31 February 2024.** Three.\n- Four, undated.\n\nA closing paragraph."
+            "\n\n## References\n\n- **Not a note.** Five.\n")
+    notes, problems = since_timeline.parse_notes(text)
+    assert [(n.when, n.label, n.text, n.line) for n in notes] == [
+        ((2025, 6, 23), "23 June 2025", "One.", 5), ((2024, 3, 0), "March 2024", "Two,\ncontinued.", 6)]
+    assert [line for line, _ in problems] == [8, 9]
+    assert "'31 February 2024'" in problems[0][1] and "without a date" in problems[1][1]
+
+
+def with_timeline(book: Path) -> Path:
+    """The fixture book with "Since this edition" notes in alpha.md, one of them undated, and
+    the book's timeline page (_ext/since_timeline.py); configured as the book is."""
+    import shutil
+
+    from conftest import ROOT
+
+    edit(book / "_config.yml", "    nitpicky: true\n", "    nitpicky: true\n"
+         "    myst_heading_anchors: 2\n    suppress_warnings: [bibtex.duplicate_citation]\n")
+    edit(book / "alpha.md", "## Context\n", "(alpha-context)=\n## Context\n")
+    edit(book / "alpha.md", "## References", SINCE)
+    shutil.copy(ROOT / "since-2023.md", book / "since-2023.md")
+    edit(book / "_toc.yml", "  - file: glossary\n", "  - file: since-2023\n  - file: glossary\n")
+    return book
+
+
+def timeline_dates(book: Path) -> list[str]:
+    html = (book / "_build/dirhtml/since-2023/index.html").read_text()
+    return re.findall(r"<li><p><strong>([^<]+)\.</strong>", html)
+
+
 # --- warnings stay errors in incremental builds (_ext/sticky_warnings.py) ------------------------
 
 def _unknown_term(book: Path) -> None:
@@ -243,17 +288,35 @@ def test_without_sticky_warnings_a_second_build_passes(minibook):
 
 
 def test_a_warning_fails_every_build_until_it_is_fixed(minibook):
+    """Two warnings at their lines fail every build until they are fixed: Sphinx's (a term not
+    in the glossary) and the book's own (a "Since this edition" note whose date does not parse,
+    _ext/since_timeline.py). The same builds show the timeline page: the other notes, newest
+    first, linked to their chapter and citing from the page's own list; and once the chapter
+    is fixed, the incremental build reads the timeline again, so it has every note."""
     from conftest import with_extensions
 
-    with_extensions(minibook, "sticky_warnings")
+    with_timeline(with_extensions(minibook, "sticky_warnings", "since_timeline"))
     _unknown_term(minibook)
+    line = line_of(minibook / "alpha.md", "sometime 2024")
     for _ in range(2):
         proc = build(minibook, clean=False)
         assert proc.returncode != 0
         assert re.search(r"alpha\.md:\d+: WARNING: term not in glossary: 'Nothing'",
                          proc.stdout + proc.stderr), warnings_of(proc)
+        assert re.search(rf"alpha\.md:{line}: WARNING: .*date that does not parse: 'sometime 2024'",
+                         proc.stdout + proc.stderr), warnings_of(proc)
+    assert timeline_dates(minibook) == ["23 June 2025", "March 2024"]
+    html = (minibook / "_build/dirhtml/since-2023/index.html").read_text()
+    assert html.count('<a class="reference internal" href="../alpha/#since-this-edition">') == 2
+    assert 'href="../alpha/#alpha-context"' in html
+    cites = re.findall(r'<span class="bibtex-citation"[^>]*>\[<a class="reference internal" '
+                       r'href="#([^"]+)"', html)
+    assert len(cites) == 1 and f'id="{cites[0]}"' in html
     edit(minibook / "alpha.md", "{term}`widgets <Nothing>`", "{term}`widgets <Widget>`")
-    assert build(minibook, clean=False).returncode == 0
+    edit(minibook / "alpha.md", "**sometime 2024.**", "**9 May 2024.**")
+    proc = build(minibook, clean=False)
+    assert proc.returncode == 0, warnings_of(proc)
+    assert timeline_dates(minibook) == ["23 June 2025", "9 May 2024", "March 2024"]
     assert build(minibook, clean=False).returncode == 0
 
 

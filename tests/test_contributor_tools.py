@@ -210,3 +210,18 @@ def test_release_bump_keeps_citation_files_in_step(tmp_path):
     assert str(cff["date-released"]) == zenodo["publication_date"] == "2024-02-01"
     with pytest.raises(SystemExit):
         bump_version.bump(tmp_path, "v2", "2024-02-01")
+
+
+def test_a_release_redeploys_the_site_with_its_version():
+    """The release commit is pushed with the workflow's token, which starts no workflow: the
+    release asks CI to run on main, and CI deploys such a run, so the site shows the version."""
+    release = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text())
+    job = release["jobs"]["release"]
+    assert job["permissions"].get("actions") == "write"
+    assert job["steps"][-1]["run"] == "gh workflow run ci.yml --ref main"
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+    assert "workflow_dispatch" in ci[True]  # PyYAML reads the key `on` as True
+    deploys = [ci["jobs"]["deploy"]["if"]] + [s["if"] for s in ci["jobs"]["test"]["steps"]
+                                              if "upload-pages-artifact" in s.get("uses", "")]
+    for condition in deploys:
+        assert condition == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"

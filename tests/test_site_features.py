@@ -16,7 +16,9 @@ from conftest import FIXTURES, ROOT, build
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 BASEURL = CONFIG["html"]["baseurl"]
 REPO = CONFIG["sphinx"]["config"]["html_theme_options"]["source_repository"]
-CHAPTERS = [n for n in checks.toc_files(ROOT) if n not in ("index", "glossary", "bibliography")]
+TIMELINE = "since-2023"  # the page that gathers every chapter's "Since this edition" notes
+NOT_CHAPTERS = ("index", "glossary", "bibliography", TIMELINE)
+CHAPTERS = [n for n in checks.toc_files(ROOT) if n not in NOT_CHAPTERS]
 
 
 def page(site: Path, name: str) -> str:
@@ -87,10 +89,9 @@ def test_chapters_end_with_last_updated_and_contributors(site):
         assert "Contributor" in credits
 
 
-def test_credits_link_to_edit_issue_and_source(site):
+def test_credits_link_to_edit_and_source(site):
     html = page(site, "models")
     assert f'href="{REPO}/edit/main/models.md"' in html
-    assert f'href="{REPO}/issues/new?title=' in html
     assert f'href="{REPO}/blob/main/models.md"' in html
 
 
@@ -319,3 +320,159 @@ def test_prose_numbers_come_from_the_cells(site):
         source = (ROOT / f"{name}.md").read_text()
         assert "{glue:text}" in source or "{glue}" in source, f"{name}: nothing glued"
         assert '<span class="pasted-text">' in page(site, name), f"{name}: no glued number shown"
+
+
+# --- discussion and error reports at the end of each chapter ---------------------------------
+
+REPOSITORY = CONFIG["repository"]["url"].rstrip("/")
+# Query parameters GitHub reads itself; any other parameter prefills the issue form field
+# whose id it names.
+GITHUB_PARAMETERS = {"template", "title", "labels", "assignees", "projects", "milestone"}
+
+
+def end_links(html: str) -> dict[str, str]:
+    """Label -> address of the links at the end of a page."""
+    from html import unescape
+
+    block = re.search(r'<p class="chapter-links">(.*?)</p>', html, re.S)
+    return {unescape(label): unescape(href) for href, label in
+            re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', block.group(1))} if block else {}
+
+
+def chapter_title(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.search(r"<h1>(.*?)<a class=\"headerlink\"", html).group(1))
+
+
+def test_chapters_end_with_discuss_and_report_links(site):
+    """Plain links to a prefilled GitHub discussion and a prefilled issue form, carrying the
+    chapter's title and public address; nothing loaded from GitHub."""
+    from urllib.parse import parse_qs, urlsplit
+
+    for name in CHAPTERS:
+        html = page(site, name)
+        title, address = chapter_title(html), f"{BASEURL}{name}/"
+        links = end_links(html)
+        for label in ("Discuss this chapter", "Report an error"):
+            assert label in links, f"{name}: no '{label}' link"
+            # percent-encoded: no spaces, brackets or quotes left in the address
+            assert re.fullmatch(r"[A-Za-z0-9%._~:/?&=+-]+", links[label]), links[label]
+        discuss = urlsplit(links["Discuss this chapter"])
+        query = parse_qs(discuss.query)
+        assert f"{discuss.scheme}://{discuss.netloc}{discuss.path}" == f"{REPOSITORY}/discussions/new"
+        assert query["category"] and title in query["title"][0]
+        assert title in query["body"][0] and address in query["body"][0]
+        report = urlsplit(links["Report an error"])
+        query = parse_qs(report.query)
+        assert f"{report.scheme}://{report.netloc}{report.path}" == f"{REPOSITORY}/issues/new"
+        form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / query["template"][0]).read_text())
+        fields = {f["id"] for f in form["body"] if "id" in f}
+        assert set(query) - GITHUB_PARAMETERS <= fields, f"{name}: parameters the form lacks"
+        assert query["page"] == [address] and title in query["title"][0]
+    for name in NOT_CHAPTERS:
+        assert "Discuss this chapter" not in end_links(page(site, name)), name
+    # The one-page edition points each chapter's links at that chapter.
+    from html import unescape
+
+    whole = (site / "whole-book" / "index.html").read_text()
+    bodies = [parse_qs(urlsplit(unescape(h)).query)["body"][0]
+              for h in re.findall(r'href="([^"]*/discussions/new\?[^"]*)"', whole)]
+    assert [re.search(r"https://\S+", b).group(0) for b in bodies] == \
+        [f"{BASEURL}{n}/" for n in CHAPTERS]
+
+
+# --- what changed since the edition: one timeline of every chapter's notes -----------------------
+
+def note_date(text: str) -> tuple[int, int, int]:
+    """'23 June 2025' -> (2025, 6, 23); 'March 2024' -> (2024, 3, 0)."""
+    from datetime import datetime
+
+    for fmt in ("%d %B %Y", "%B %Y"):
+        try:
+            d = datetime.strptime(text, fmt)
+            return d.year, d.month, d.day if fmt.startswith("%d") else 0
+        except ValueError:
+            pass
+    raise AssertionError(f"not a date: {text!r}")
+
+
+def source_notes() -> list[tuple[str, str]]:
+    """(date as written, chapter) for every note in every chapter's "Since this edition"."""
+    notes = []
+    for name in CHAPTERS:
+        text = (ROOT / f"{name}.md").read_text()
+        section = re.search(r"^## Since this edition\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+        if section:
+            notes += [(d, name) for d in re.findall(r"^- \*\*([^*]+?)\.\*\*", section.group(1), re.M)]
+    return notes
+
+
+def test_timeline_gathers_every_note_newest_first(site):
+    html = page(site, TIMELINE)
+    entries = re.findall(r'<li><p><strong>([^<]+?)\.</strong> <a class="reference internal" '
+                         r'href="\.\./([\w-]+)/#since-this-edition">', html)
+    assert sorted(entries) == sorted(source_notes()) and len(entries) > 20
+    dates = [note_date(d) for d, _ in entries]
+    assert dates == sorted(dates, reverse=True), "not newest first"
+    # Citations inside the notes resolve to the page's own reference list.
+    cites = re.findall(r'<span class="bibtex-citation"[^>]*>\[<a class="reference internal" '
+                       r'href="#([^"]+)"', html)
+    assert len(cites) >= len(entries) and all(f'id="{c}"' in html for c in cites)
+    assert f'href="{TIMELINE}/"' in page(site, "index"), "the front page links to the timeline"
+
+
+# --- the edition's status line on the front page and in the footer --------------------------------
+
+def text_sources() -> list[str]:
+    return [p.name for p in checks.markdown_files(ROOT)] + ["references.bib", "data"]
+
+
+def test_front_page_status_line_and_footer(site):
+    """Edition, version, text last changed, site built and DOI, as plain text at build time."""
+    from datetime import date
+    from html import unescape
+
+    from chapter_credits import long_date
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    status = re.search(r'<p class="edition-status">(.*?)</p>', page(site, "index"), re.S)
+    assert status, "no status line on the front page"
+    text = re.sub(r"<[^>]+>", "", status.group(1))
+    assert f"{str(cff['version']).split('.')[0]} edition" in text
+    assert f"version {cff['version']}" in text
+    built = re.search(r"site built (\d{1,2} [A-Z][a-z]+ \d{4})", text)
+    assert built, text
+    built = date(*[int(x) for x in note_date(built.group(1))])
+    assert built <= date.today()
+    if (ROOT / ".git").exists():
+        changed = git("log", "-1", "--format=%cs", "--", *text_sources())
+        assert f"text last changed {long_date(changed)}" in text, text
+        assert date.fromisoformat(changed) <= built
+    if cff.get("doi"):
+        assert f'href="https://doi.org/{cff["doi"]}"' in status.group(1)
+    else:
+        assert "no DOI yet" in text
+    assert "<img" not in status.group(1) and "<script" not in status.group(1)
+    footer = re.search(r'<div class="copyright">(.*?)</div>', page(site, "models"), re.S).group(1)
+    footer = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", footer)))
+    for part in (f"{str(cff['version']).split('.')[0]} edition", f"version {cff['version']}",
+                 f"site built {long_date(built.isoformat())}"):
+        assert part in footer, (part, footer)
+    if (ROOT / ".git").exists():
+        assert f"text last changed {long_date(changed)}" in footer
+    # The copyright starts in the edition's year, not the year the site was built.
+    assert re.search(r"Copyright © 2023\b", footer), footer
+
+
+def test_build_date_follows_source_date_epoch(monkeypatch, tmp_path):
+    import front_page
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1701388800")  # 2023-12-01T00:00:00Z
+    assert front_page.build_date().isoformat() == "2023-12-01"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    from datetime import datetime, timezone
+    assert front_page.build_date() == datetime.now(timezone.utc).date()
+    # Without a git history (a source archive) the text date is unknown, not invented.
+    (tmp_path / "a.md").write_text("# A\n")
+    assert front_page.text_last_changed(tmp_path, ["a.md"]) is None
