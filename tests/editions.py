@@ -198,10 +198,10 @@ def _article(page: Path) -> str:
 
 
 def _web_only(body: str) -> str:
-    """An article without the parts that only make sense on the web: heading links, links to
-    edit the page, and the placeholder for links to the editions."""
+    """An article without the parts that only make sense on the site: the links to each
+    heading, and the place for links to the editions."""
     body = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", body, flags=re.S)
-    return re.sub(r'<p class="(?:chapter-links|book-editions)">.*?</p>', "", body, flags=re.S)
+    return re.sub(r'<p class="book-editions">.*?</p>', "", body, flags=re.S)
 
 
 def _text(fragment: str) -> str:
@@ -395,15 +395,15 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
 
-def pdf_problems(pdf: Path, chapters: list[tuple[str, str, list[str]]], f: dict,
+def pdf_problems(pdf, chapters: list[tuple[str, str, list[str]]], f: dict,
                  works: list[tuple[str, str, str]]) -> list[str]:
-    """What is wrong with a printed edition: the title page, bookmarks for every chapter and
-    its sections, each chapter starting at the top of a page of its own with its title in the
+    """What is wrong with a printed edition (a path or a pypdf reader): the title page, bookmarks
+    for every chapter and its sections, each chapter starting at the top of a page of its own with its title in the
     text, the contents linking to those pages, cited works reachable by their links, and no
     link to the local server it was printed from."""
     from pypdf import PdfReader
 
-    reader = PdfReader(str(pdf))
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(str(pdf))
     texts: dict[int, str] = {}
 
     def text(n: int) -> str:

@@ -59,6 +59,13 @@ def made(site, browser, tmp_path_factory):
                            chapters=editions.chapter_outline(site))
 
 
+@pytest.fixture(scope="module")
+def pdf(made):
+    from pypdf import PdfReader
+
+    return PdfReader(str(made.pdf))
+
+
 def works_sample(site, chapters):
     """The first cited work of every third chapter."""
     return editions.cited_works(site, [doc for doc, _, _ in chapters][::3])
@@ -77,8 +84,8 @@ def test_the_one_page_edition_opens_with_a_title_page_and_contents(site):
     assert "sphinx-design" in html.split("</head>")[0], "the front page's cards lose their styles"
 
 
-def test_pdf_has_title_page_contents_bookmarks_and_a_page_per_chapter(made, site):
-    problems = editions.pdf_problems(made.pdf, made.chapters, editions.facts(),
+def test_pdf_has_title_page_contents_bookmarks_and_a_page_per_chapter(made, pdf, site):
+    problems = editions.pdf_problems(pdf, made.chapters, editions.facts(),
                                      works_sample(site, made.chapters))
     assert problems == []
 
@@ -108,12 +115,9 @@ def test_pdf_check_fails_without_bookmarks_title_page_or_chapter_pages(browser, 
                                  [("b", "id1", "Smith, 2020")]) == flat
 
 
-def test_pdf_links_stay_inside_the_book_or_go_to_the_published_site(made):
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(made.pdf))
+def test_pdf_links_stay_inside_the_book_or_go_to_the_published_site(pdf):
     inside = outside = 0
-    for page in reader.pages[2:40]:
+    for page in pdf.pages[2:40]:
         for annot in page.get("/Annots") or []:
             a = annot.get_object()
             if "/Dest" in a:
