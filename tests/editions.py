@@ -27,10 +27,9 @@ import subprocess
 import sys
 import uuid
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
-
-from functools import lru_cache
 
 import yaml
 
@@ -66,7 +65,7 @@ def public_base() -> str:
 
 
 def build_info(root: Path = ROOT) -> tuple[str, str]:
-    """(short commit, commit date YYYY-MM-DD) of the checkout, or ("", "") without git."""
+    """(short commit, its ISO commit time) of the checkout, or ("", "") without git."""
     try:
         out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %cI"],
                              capture_output=True, text=True, check=True, timeout=30).stdout.split()
@@ -145,8 +144,9 @@ def compress_pdf(pdf: Path) -> bool:
     if not qpdf:
         return False
     tmp = pdf.with_suffix(".qpdf")
-    subprocess.run([qpdf, "--object-streams=generate", "--compress-streams=y", "--recompress-flate",
-                    "--compression-level=9", str(pdf), str(tmp)], check=True, timeout=600)
+    subprocess.run([qpdf, "--warning-exit-0", "--object-streams=generate", "--compress-streams=y",
+                    "--recompress-flate", "--compression-level=9", str(pdf), str(tmp)],
+                   check=True, timeout=600)
     tmp.replace(pdf)
     return True
 
