@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BUILD_FLAGS := --builder dirhtml -W -n --keep-going
 SITE := _build/dirhtml
+EDITIONS := _build/editions
 
-.PHONY: help install build build-all serve livehtml test bench linkcheck clean port-free
+.PHONY: help install build build-all serve livehtml test pdf epub bench linkcheck clean port-free
 
 help: ## list the targets and the variables they take
 	@echo "Usage: make TARGET [VARIABLE=value ...]"
@@ -75,6 +76,12 @@ livehtml: port-free $(BIN)/jupyter-book ## rebuild changed pages and reload the 
 
 test: install ## strict build and every check, browser tests included (two processes)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+pdf: build ## the book as a PDF (Chromium prints the one-page edition), linked from the front page
+	$(BIN)/python tests/editions.py pdf $(SITE) $(EDITIONS)
+
+epub: build ## the book as an EPUB (checked by epubcheck), linked from the front page
+	$(BIN)/python tests/editions.py epub $(SITE) $(EDITIONS)
 
 bench: install ## page weight, Lighthouse scores and build times, as a table
 	$(BIN)/python tests/bench.py

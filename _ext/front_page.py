@@ -13,6 +13,10 @@ footer.
   so the citation is written in one place.
 - ``{git-contributors}`` lists everyone who committed to the book, from ``git log``, offline.
   Without a ``.git`` folder (a source archive) it says so instead of failing.
+- ``{book-editions}`` holds the place of the links to the PDF and EPUB editions. Their sizes
+  are known only once they are made from the built site, so ``make pdf`` and ``make epub``
+  (``tests/editions.py``) put the links, with the sizes, in its place in the built page; until
+  then it says how to make them, and links to nothing that is not there.
 
 The status is worked out once per build and kept in a configuration value that only affects
 HTML output (``book_edition_status``): when it changes (a new day, a new commit, a release),
@@ -221,6 +225,61 @@ class GitContributors(SphinxDirective):
                                 + ", ".join(authors) + ".")]
 
 
+class BookEditions(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        para = nodes.paragraph(classes=["book-editions"])
+        para += nodes.Text("The whole book is also made as a PDF and as an EPUB (")
+        para += nodes.literal(text="make pdf")
+        para += nodes.Text(", ")
+        para += nodes.literal(text="make epub")
+        para += nodes.Text("); on the published site they are linked here.")
+        return [para]
+
+
+DOWNLOADS = "_downloads"  # where the editions are put in the site, under stable names
+EDITIONS = (("pdf", "PDF"), ("epub", "EPUB"))
+PLACEHOLDER = re.compile(r'<p class="book-editions">.*?</p>', re.S)
+
+
+def edition_name(title: str, ext: str) -> str:
+    """``state-of-open-source-ai.pdf``: the file name of an edition, from the book's title."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + "." + ext
+
+
+def link_editions(site: Path, title: str) -> list[Path]:
+    """Put links to the editions found in ``site/_downloads/``, with their sizes, in place of the
+    ``{book-editions}`` paragraph on the front page and in the one-page edition. Writes a page
+    only when it changes; returns the pages written."""
+    found = [(label, site / DOWNLOADS / edition_name(title, ext)) for ext, label in EDITIONS]
+    found = [(label, path) for label, path in found if path.is_file()]
+    if not found:
+        return []
+    written = []
+    for page, up in ((site / "index.html", ""), (site / "whole-book" / "index.html", "../")):
+        if not page.is_file():
+            continue
+        links = " · ".join(
+            f'<a class="reference download" href="{up}{DOWNLOADS}/{path.name}" download="">'
+            f"{label} ({path.stat().st_size / 1e6:.1f} MB)</a>" for label, path in found)
+        para = f'<p class="book-editions">The whole book as a file: {links}.</p>'
+        old = page.read_text(encoding="utf-8")
+        new = PLACEHOLDER.sub(para, old, count=1)
+        if new != old:
+            tmp = page.with_suffix(".tmp")
+            tmp.write_text(new, encoding="utf-8")
+            tmp.replace(page)
+            written.append(page)
+    return written
+
+
+def _link_editions(app: Sphinx, exception) -> None:
+    """After a build, link the editions made earlier (``make pdf``, ``make epub``), if any."""
+    if not exception and app.builder.name == "dirhtml":
+        link_editions(Path(app.outdir), app.config.html_title)
+
+
 def setup(app: Sphinx):
     app.add_config_value("book_edition_status", {}, "html", dict)
     app.connect("config-inited", _work_out_status)
@@ -228,6 +287,8 @@ def setup(app: Sphinx):
     app.add_directive("edition-status", EditionStatus)
     app.connect("doctree-resolved", _fill_status)
     app.connect("html-page-context", _footer)
+    app.add_directive("book-editions", BookEditions)
+    app.connect("build-finished", _link_editions)
     app.add_directive("citation-cff", CitationCff)
     app.add_directive("git-contributors", GitContributors)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,12 +11,52 @@ context and link rules, which would double the build time.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from chapter_credits import WHOLE_BOOK
+from chapter_credits import WHOLE_BOOK, long_date
+
+
+def edition_facts(cff: dict) -> dict[str, str]:
+    """What a title page says about this copy, from CITATION.cff: the edition is the year part
+    of the version ("2023.1" is the 2023 edition)."""
+    version = str(cff.get("version", ""))
+    doi = cff.get("doi") or ""
+    return {
+        "title": cff["title"],
+        "edition": f"{version.split('.')[0]} edition" if version else "",
+        "version": version,
+        "date": long_date(str(cff["date-released"])) if cff.get("date-released") else "",
+        "doi": doi,
+        "doi_text": f"DOI: {doi}" if doi else
+        "DOI: not minted yet (Zenodo mints one with the first tagged release)",
+        "authors": "; ".join(a.get("name") or f"{a['given-names']} {a['family-names']}"
+                             for a in cff.get("authors", [])),
+        "url": cff.get("url", ""),
+        "licence": re.sub(r"^CC-(.*)-([\d.]+)$", r"CC \1 \2", cff.get("license", "")),
+    }
+
+
+def front_matter(facts: dict[str, str], chapters: list[tuple[str, str]]) -> str:
+    """The title page and the list of chapters (links into the page), shown only in print."""
+    e = {k: html_lib.escape(v) for k, v in facts.items()}
+    doi = (f'DOI: <a href="https://doi.org/{e["doi"]}">{e["doi"]}</a>' if facts["doi"]
+           else e["doi_text"])
+    items = "\n".join(f'<li><a href="#chapter-{prefix}">{html_lib.escape(title)}</a></li>'
+                      for prefix, title in chapters)
+    return (
+        '<div class="book-cover print-only" id="book-cover">\n'
+        f'<p class="book-cover-title">{e["title"]}</p>\n'
+        f'<p class="book-cover-edition">{e["edition"]}</p>\n'
+        f'<p class="book-cover-authors">{e["authors"]}</p>\n'
+        f'<p class="book-cover-facts">Version {e["version"]}, {e["date"]}<br />{doi}<br />'
+        f'<a href="{e["url"]}">{e["url"]}</a><br />Text licensed under {e["licence"]}</p>\n'
+        '<p class="book-cover-build"></p>\n</div>\n'
+        '<nav class="book-contents print-only" id="book-contents" aria-label="Contents">\n'
+        f'<p class="book-contents-title">Contents</p>\n<ol>\n{items}\n</ol>\n</nav>\n')
 
 
 def _toc_order(app: Sphinx) -> list[str]:
@@ -46,12 +86,13 @@ def page_frame(html: str, doc: str) -> str:
     return head + sep + rest
 
 
-def whole_book_html(site: Path, docs: list[str], title: str) -> str | None:
+def whole_book_html(site: Path, docs: list[str], title: str, front: str = "") -> str | None:
     """One page with every chapter's article, ids prefixed per chapter and links rewritten to
-    point inside the page. Placed at the same depth as a chapter, so asset URLs still work."""
+    point inside the page, after ``front`` (the title page and contents). Placed at the same
+    depth as a chapter, so asset URLs still work."""
     article = re.compile(r'(<article role="main"[^>]*>)(.*?)(</article>)', re.S)
     known = set(docs)
-    parts = []
+    parts, styles = [], {}
     for doc in docs:
         page = site / ("index.html" if doc == "index" else f"{doc}/index.html")
         if not page.exists():
@@ -61,6 +102,8 @@ def whole_book_html(site: Path, docs: list[str], title: str) -> str | None:
             html = re.sub(r'((?:href|src)=")(?!https?:|#|/|mailto:|data:)', r"\1../", html)
         body = article.search(html).group(2)
         prefix = doc.replace("/", "-")
+        for link in re.findall(r'<link rel="stylesheet"[^>]*>', html):
+            styles.setdefault(re.search(r'href="([^"?]*)', link).group(1), link)
 
         def rewrite(m, prefix=prefix):
             attr, url = m.group(1), m.group(2)
@@ -80,10 +123,16 @@ def whole_book_html(site: Path, docs: list[str], title: str) -> str | None:
         body = body.replace('aria-describedby="', 'aria-describedby="' + prefix + '--')
         parts.append(f'<section class="whole-book-chapter" id="chapter-{prefix}">{body}</section>')
     template = page_frame((site / docs[-1] / "index.html").read_text(encoding="utf-8"), docs[-1])
+    # Each page loads only the stylesheets its markup uses (page_assets.py); this one needs those
+    # of every chapter (sphinx-design's for the front page's cards, say).
+    missing = [link for href, link in styles.items() if f'href="{href}' not in template]
+    if missing:  # where a chapter page has them: before the theme's overrides and book.css
+        at = re.search(r'<link rel="stylesheet"[^>]*(?:furo-extensions|book)\.css|</head>', template)
+        template = template[:at.start()] + "\n".join(missing) + "\n" + template[at.start():]
     m = article.search(template)
     intro = ('<p class="whole-book-note">The whole book on one page, for printing or reading '
              'offline. Each chapter also has its own page and its Markdown source.</p>')
-    html = template[:m.start(2)] + intro + "\n".join(parts) + template[m.end(2):]
+    html = template[:m.start(2)] + intro + front + "\n".join(parts) + template[m.end(2):]
     html = re.sub(r"<title>[^<]*</title>", f"<title>{title}</title>", html, count=1)
     html = re.sub(r'<link rel="canonical" href="[^"]*"\s*/?>', "", html)
     return html.replace("<head>", '<head>\n<meta name="robots" content="noindex">', 1)
@@ -99,7 +148,11 @@ def _write_whole_book(app: Sphinx, exception) -> None:
     if out.exists() and all(p.exists() and p.stat().st_mtime_ns <= out.stat().st_mtime_ns
                             for p in pages):
         return  # no chapter page was written since the last one-page edition
-    html = whole_book_html(site, docs, f"{app.config.html_title}: the whole book")
+    from front_page import load_citation
+
+    chapters = [(d.replace("/", "-"), app.env.titles[d].astext()) for d in docs]
+    front = front_matter(edition_facts(load_citation(Path(app.srcdir))), chapters)
+    html = whole_book_html(site, docs, f"{app.config.html_title}: the whole book", front)
     if html:
         (site / WHOLE_BOOK).mkdir(exist_ok=True)
         (site / WHOLE_BOOK / "index.html").write_text(html, encoding="utf-8")
