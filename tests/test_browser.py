@@ -528,7 +528,11 @@ def test_copy_button_copies_the_code(browser, base_url):
     block = page.locator("article div.highlight").first
     button = block.locator("button.copy-code")
     button.click()
-    assert button.inner_text() == "Copied"
+    # the label changes once the clipboard has the text (a promise): wait for it, as a reader
+    # would, rather than read it at once (it failed so on a busy machine)
+    from playwright.sync_api import expect
+
+    expect(button).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == block.locator("pre").inner_text().rstrip("\n") and "Copy" not in copied
     assert page.locator("article .cell_output button.copy-code").count() == 0
