@@ -306,7 +306,7 @@ def axe_violations(page, rules: list[str] | None = None) -> list[str]:
     only = ("{type: 'rule', values: %s}" % rules) if rules else \
         "{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}"
     result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: ONLY});""".replace("ONLY", only) + """
+        const r = await axe.run(document, {runOnly: ONLY, resultTypes: ["violations"]});""".replace("ONLY", only) + """
         return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
             target: v.nodes[0].target.join(' ')}));
     }""")
