@@ -63,6 +63,22 @@ def chapter_paths(site: Path) -> list[str]:
     return [p for p in page_paths(site) if p.strip("/") not in ("", "glossary", "bibliography")]
 
 
+def results_on_pages(browser, base_url, paths, script, width, height, theme=None):
+    """(path, item) for every item that ``script`` returns on each page, in a fresh window of
+    the given size (and colour theme)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    if theme:
+        ctx.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    try:
+        page = ctx.new_page()
+        for path in paths:
+            page.goto(base_url + path)
+            for item in page.evaluate(script):
+                yield path, item
+    finally:
+        ctx.close()
+
+
 class Recorder:
     """Console errors, failed requests and error responses on one page."""
 
@@ -218,27 +234,22 @@ def test_tables_fit_or_scroll_with_their_caption_in_view(browser, base_url, site
     """At desktop width no table is wider than the text column. On a phone a wide table may
     scroll sideways inside its wrapper: its caption stays whole and in view, its first column
     stays at the left edge, and a shadow on the wrapper shows there is more."""
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    page = ctx.new_page()
     problems, tables = [], 0
-    for path in chapter_paths(site):
-        page.goto(base_url + path)
-        for t in page.evaluate(TABLE_FIT):
-            tables += 1
-            where = f"{path}#{t['id']}"
-            left, right = t["wrap"]
-            for name in ("caption", "captionEnd"):
-                if t[name] and (t[name][0] < left - 1 or t[name][1] > right + 1):
-                    problems.append(f"{where}: caption runs outside the table's box ({name})")
-            if t["over"] > 1 and width >= 1024:
-                problems.append(f"{where}: {t['over']}px wider than the column")
-            if t["over"] > 1 and width < 1024:
-                if "gradient" not in t["shadow"]:
-                    problems.append(f"{where}: scrolls sideways with no cue")
-                if t["firstEnd"] and abs(t["firstEnd"][0] - left) > 1:
-                    problems.append(f"{where}: first column scrolls out of view")
+    for path, t in results_on_pages(browser, base_url, chapter_paths(site), TABLE_FIT, width, height):
+        tables += 1
+        where = f"{path}#{t['id']}"
+        left, right = t["wrap"]
+        for name in ("caption", "captionEnd"):
+            if t[name] and (t[name][0] < left - 1 or t[name][1] > right + 1):
+                problems.append(f"{where}: caption runs outside the table's box ({name})")
+        if t["over"] > 1 and width >= 1024:
+            problems.append(f"{where}: {t['over']}px wider than the column")
+        if t["over"] > 1 and width < 1024:
+            if "gradient" not in t["shadow"]:
+                problems.append(f"{where}: scrolls sideways with no cue")
+            if t["firstEnd"] and abs(t["firstEnd"][0] - left) > 1:
+                problems.append(f"{where}: first column scrolls out of view")
     assert tables > 20 and not problems, problems
-    ctx.close()
 
 
 @pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
@@ -350,21 +361,16 @@ def test_every_figure_has_alt_text_a_numbered_caption_and_a_reference(site):
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("width, height", [(1366, 900), (375, 812)])
 def test_figures_have_no_overlapping_or_tiny_text(browser, base_url, site, theme, width, height):
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    ctx.add_init_script(f"localStorage.setItem('theme', '{theme}')")
-    page = ctx.new_page()
     problems, seen = [], 0
-    for path in figure_pages(site):
-        page.goto(base_url + path)
-        for fig in page.evaluate(FIGURE_GEOMETRY):
-            seen += 1
-            if fig["visible"] != 1:
-                problems.append(f"{path}#{fig['id']}: {fig['visible']} layouts visible")
-            if fig["texts"] == 0:
-                problems.append(f"{path}#{fig['id']}: no text in the figure")
-            problems += [f"{path}#{fig['id']}: overlapping labels {o}" for o in fig["overlaps"]]
-            problems += [f"{path}#{fig['id']}: text below 11 px: {s}" for s in fig["small"]]
-    ctx.close()
+    for path, fig in results_on_pages(browser, base_url, figure_pages(site), FIGURE_GEOMETRY,
+                                      width, height, theme):
+        seen += 1
+        if fig["visible"] != 1:
+            problems.append(f"{path}#{fig['id']}: {fig['visible']} layouts visible")
+        if fig["texts"] == 0:
+            problems.append(f"{path}#{fig['id']}: no text in the figure")
+        problems += [f"{path}#{fig['id']}: overlapping labels {o}" for o in fig["overlaps"]]
+        problems += [f"{path}#{fig['id']}: text below 11 px: {s}" for s in fig["small"]]
     assert seen and problems == []
 
 
