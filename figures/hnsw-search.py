@@ -52,7 +52,7 @@ def draw(root) -> Canvas:
             near = sorted((m for m in nodes if m is not n), key=lambda m: dist(n, m, lv))
             for m in near[:LINKS[lv]]:
                 edges.add(tuple(sorted((n[0], m[0]))))
-        links[lv] = edges
+        links[lv] = sorted(edges)  # a set's order changes from run to run; the SVG must not
 
     # the greedy search: in each layer move to the neighbour closest to the query until none is
     # closer, then drop to the same vector one layer down

@@ -156,19 +156,29 @@ def test_no_two_works_share_a_label_anywhere_in_the_site(site):
 # --- figure_numbers ----------------------------------------------------------------------------
 
 def test_figure_numbers_from_outlines_match_sphinx(tmp_path):
-    """Numbers assigned from the outlines are the ones Sphinx assigns from the doctrees."""
+    """Numbers assigned from the outlines are the ones Sphinx assigns from the doctrees, and
+    with the outlines a {numref} no longer unpickles its target page's doctree."""
     import shutil
 
     from conftest import FIXTURES, build, with_extensions
 
     figure = (":::{{figure}} _static/pic.svg\n:name: {name}\n:alt: A picture\n\nCaption {name}.\n:::\n\n")
     table = ":::{{table}} Table {name}\n:name: {name}\n\n| a | b |\n| - | - |\n| 1 | 2 |\n:::\n\n"
-    numbers = {}
+    probe = ("import sys\nfrom sphinx.environment import BuildEnvironment\n"
+             "def setup(app):\n    real = BuildEnvironment.get_doctree\n"
+             "    def get_doctree(self, docname):\n"
+             "        if sys._getframe(1).f_code.co_name == '_resolve_numref_xref':\n"
+             "            with open(app.srcdir / 'numref-loads.txt', 'a') as f:\n"
+             "                f.write(docname + '\\n')\n"
+             "        return real(self, docname)\n"
+             "    BuildEnvironment.get_doctree = get_doctree\n"
+             "    return {'parallel_read_safe': True}\n")
+    numbers, loads = {}, {}
     for with_outlines in (False, True):
         book = tmp_path / f"book-{with_outlines}"
         shutil.copytree(FIXTURES / "minibook", book)
-        if with_outlines:
-            with_extensions(book, "figure_numbers")
+        with_extensions(book, *(["figure_numbers"] if with_outlines else []), "numref_probe")
+        (book / "_ext" / "numref_probe.py").write_text(probe)
         text = (book / "alpha.md").read_text()
         extra = "## Pictures\n\n" + figure.format(name="fig-a") + table.format(name="tab-a") + \
             "### Deeper\n\n" + figure.format(name="fig-b") + "See {numref}`fig-b` and {numref}`tab-a`.\n\n"
@@ -180,7 +190,10 @@ def test_figure_numbers_from_outlines_match_sphinx(tmp_path):
         html += (book / "_build/dirhtml/index.html").read_text()
         numbers[with_outlines] = re.findall(r'<span class="caption-number">([^<]+)</span>', html) + \
             re.findall(r'<span class="std std-numref">([^<]+)</span>', html)
+        log = book / "numref-loads.txt"
+        loads[with_outlines] = log.read_text().split() if log.exists() else []
     assert numbers[True] == numbers[False] and len(numbers[True]) >= 5, numbers
+    assert loads[False] == ["alpha", "alpha"] and loads[True] == [], loads
 
 
 # --- shared_facts --------------------------------------------------------------------------------
@@ -206,3 +219,20 @@ def test_a_shared_fact_can_be_written_as_a_substitution(tmp_path):
     proc = build(book)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "A widget weighs 3 kg." in (book / "_build/dirhtml/alpha/index.html").read_text()
+
+
+# --- svg_figures -------------------------------------------------------------------------------
+
+def test_every_figure_is_drawn_the_same_whatever_the_hash_seed():
+    """Reproducible pages: a figure script must not depend on the order of a set or dict of
+    strings, which changes with Python's per-run hash seed."""
+    code = ("import hashlib, pathlib, svg_figures\n"
+            "root = pathlib.Path('.')\n"
+            "for script in sorted(root.glob('figures/*.py')):\n"
+            "    svg = svg_figures.render(root, script.stem, 'alt')\n"
+            "    print(script.stem, hashlib.sha256(svg.encode()).hexdigest()[:16])\n")
+    drawn = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT,
+                            env={"PYTHONPATH": str(ROOT / "_ext"), "PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2", "3")]
+    assert len(drawn[0].splitlines()) >= 20 and drawn[0] == drawn[1] == drawn[2], drawn
