@@ -422,6 +422,41 @@ def test_timeline_gathers_every_note_newest_first(site):
     assert f'href="{TIMELINE}/"' in page(site, "index"), "the front page links to the timeline"
 
 
+def test_timeline_is_read_again_only_when_the_notes_change(tmp_path):
+    """An incremental build reads the timeline page again when a chapter's notes change, and
+    not when only the rest of a chapter changes (that doubled a one-chapter rebuild)."""
+    import shutil
+
+    from conftest import FIXTURES, build, with_extensions
+
+    def reads(proc) -> list[str]:
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+        return re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain)
+
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURES / "minibook", book)
+    with_extensions(book, "since_timeline")
+    config = book / "_config.yml"  # notes link to their chapter's "#since-this-edition" heading
+    config.write_text(config.read_text().replace("    nitpicky: true",
+                                                 "    nitpicky: true\n    myst_heading_anchors: 2"))
+    (book / "since.md").write_text("# Since\n\n:::{since-this-edition}\n:::\n")
+    (book / "_toc.yml").write_text((book / "_toc.yml").read_text() + "  - file: since\n")
+    alpha = book / "alpha.md"
+    alpha.write_text(alpha.read_text().replace(
+        "## References", "## Since this edition\n\n- **March 2024.** Widgets got lighter.\n\n"
+        "## References"))
+    assert "since" in reads(build(book))
+    assert "Widgets got lighter" in (book / "_build/dirhtml/since/index.html").read_text()
+
+    alpha.write_text(alpha.read_text().replace("Widgets were described", "Widgets were first described"))
+    assert reads(build(book, clean=False)) == ["alpha"]
+
+    alpha.write_text(alpha.read_text().replace("got lighter", "got heavier"))
+    assert sorted(reads(build(book, clean=False))) == ["alpha", "since"]
+    assert "Widgets got heavier" in (book / "_build/dirhtml/since/index.html").read_text()
+
+
 # --- the edition's status line on the front page and in the footer --------------------------------
 
 def text_sources() -> list[str]:
