@@ -33,7 +33,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from data_files import DATA_DIR, table_paths, validate_table
+from data_files import DATA_DIR, keep_memo_in, table_paths, validate_table
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +207,13 @@ def _check_all_tables(app: Sphinx, env) -> None:
             logger.warning(str(p), type="data", subtype="table")
 
 
+def _keep_memo(app: Sphinx, env, docnames) -> None:
+    keep_memo_in(env.__dict__.setdefault("book_validated_tables", {}))
+
+
 def setup(app: Sphinx):
     app.add_directive("data-table", DataTable)
+    app.connect("env-before-read-docs", _keep_memo)
     app.connect("env-updated", _check_all_tables)
     app.connect("doctree-resolved", _resolve_downloads)
     app.connect("build-finished", _write_downloads)

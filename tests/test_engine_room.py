@@ -90,6 +90,43 @@ def test_validation_memo_follows_an_edit_of_the_same_size(tmp_path):
         "or YYYY-MM-DD"]
 
 
+def test_validation_memo_kept_between_builds_and_dropped_when_the_checker_changes(tmp_path, monkeypatch):
+    """A memo kept in the build environment answers the next build without checking the table
+    again, unless the table or the checking code changed."""
+    import importlib
+    import shutil
+
+    import data_files
+
+    (tmp_path / "data").mkdir()
+    for name in ("_vocabulary.yml", "_table.schema.json"):
+        shutil.copy(ROOT / "data" / name, tmp_path / "data" / name)
+    (tmp_path / "references.bib").write_text("@misc{a2020, title={A}, year={2020}, url={https://a.org}}\n")
+    table = tmp_path / "data" / "t.yml"
+    table.write_text("caption: A small table for the test\ncolumns:\n  name: {title: Name, type: text}\n"
+                     "  released: {title: Released, type: date}\nrows:\n  - name: A\n"
+                     "    released: 2023-11\n    as_of: 2023-12\n    sources: [a2020]\n")
+    store: dict = {}
+    data_files.keep_memo_in(store)
+    first = data_files.validate_table(table, tmp_path)
+    assert first[1] == [] and len(store) == 1
+
+    fresh = importlib.reload(data_files)  # the next build: a new process, the memo from the env
+    try:
+        fresh.keep_memo_in(store)
+        checked = []
+        real = fresh._validate_table
+        monkeypatch.setattr(fresh, "_validate_table", lambda *a: checked.append(a) or real(*a))
+        assert fresh.validate_table(table, tmp_path)[1] == [] and checked == []
+        monkeypatch.setattr(fresh, "_CODE", "edited checker")
+        assert fresh.validate_table(table, tmp_path)[1] == [] and len(checked) == 1
+        table.write_text(table.read_text().replace("as_of: 2023-12", "as_of: 2023-13"))
+        assert fresh.validate_table(table, tmp_path)[1] and len(checked) == 2
+        assert len(store) == 1, "one result per file"
+    finally:
+        fresh.keep_memo_in({})
+
+
 # --- make ------------------------------------------------------------------------------------------
 
 def test_a_busy_port_fails_fast_and_says_what_to_do():
