@@ -56,6 +56,35 @@ def test_cached_formatting_equals_uncached_and_follows_edits():
     assert (same, again, edited) == ("True", "True", "True") and int(count) > 50
 
 
+def test_indexed_filtering_selects_what_upstream_selects():
+    """The citing-documents index and the shortcut for ``docname in docnames`` pick the same
+    entries, in the same order, as sphinxcontrib-bibtex's own filter walk."""
+    out = run_python(
+        "import ast, bibtex_cache, collections\n"
+        "from types import SimpleNamespace as NS\n"
+        "Key = collections.namedtuple('Key', 'docname id')\n"
+        "from sphinxcontrib.bibtex import domain\n"
+        "bibtex_cache._index_citing_documents()\n"
+        "ours = domain.BibtexDomain.get_filtered_entries\n"
+        "upstream = ours.book_upstream\n"
+        "entries = [NS(key=k, type='misc', persons={}, fields={}) for k in 'abcde']\n"
+        "refs = [NS(docname='ch1', targets=[NS(key='a')]),\n"
+        "        NS(docname='ch2', targets=[NS(key='b'), NS(key='a'), NS(key='x')])]\n"
+        "for doc in ('ch1', 'ch2', 'ch3'):\n"
+        "    for f in ('docname in docnames', 'cited', 'not cited', 'True',\n"
+        "              'docname in docnames or key == \"d\"'):\n"
+        "        bib = NS(bibfiles=[], keyprefix='', filter_=ast.parse(f), keys=['c'], line=1)\n"
+        "        key = Key(doc, 'b')\n"
+        "        fake = NS(citation_refs=refs, bibliographies={key: bib},\n"
+        "                  get_entries=lambda files: entries)\n"
+        "        a = [k for k, _ in ours(fake, key)]\n"
+        "        b = [k for k, _ in upstream(fake, key)]\n"
+        "        print(doc, repr(f), a == b, ''.join(a))\n")
+    lines = out.splitlines()
+    assert len(lines) == 15 and all(" True " in line for line in lines), out
+    assert "ch1 'docname in docnames' True ac" in lines and "ch3 'docname in docnames' True c" in lines
+
+
 # --- lazy_imports ------------------------------------------------------------------------------
 
 def test_opengraph_loads_without_matplotlib_and_cards_still_resolve():
