@@ -95,6 +95,20 @@ def test_opengraph_loads_without_matplotlib_and_cards_still_resolve():
     assert out.splitlines() == ["False", "True"]
 
 
+def test_myst_nb_loads_without_jupyter_cache_and_the_clients_still_work():
+    """myst-nb's extension module loads without jupyter-cache or SQLAlchemy; creating the
+    caching client (what a page with code cells does) loads the real one."""
+    out = run_python(
+        "import sys, lazy_imports, myst_nb.sphinx_ext\n"
+        "from myst_nb.core.execute import create_client, NotebookClientCache\n"
+        "print('jupyter_cache' in sys.modules, 'sqlalchemy' in sys.modules)\n"
+        "real = lazy_imports.real_module('myst_nb.core.execute.cache')\n"
+        "print('jupyter_cache' in sys.modules, real.NotebookClientCache.__mro__[1].__name__)\n"
+        "print(NotebookClientCache.__name__, callable(NotebookClientCache))")
+    assert out.splitlines() == ["False False", "True NotebookClientBase",
+                                "NotebookClientCache True"]
+
+
 # --- data_files --------------------------------------------------------------------------------
 
 def test_validation_memo_follows_an_edit_of_the_same_size(tmp_path):
