@@ -67,9 +67,9 @@ port-free:
 serve: port-free build ## build, then serve the book on http://HOST:PORT/book/
 	$(BIN)/python tests/serve.py --host $(HOST) --port $(PORT) $(SITE)
 
-livehtml: port-free $(BIN)/jupyter-book ## rebuild changed pages and reload the browser on save (HOST, PORT)
+livehtml: port-free $(BIN)/jupyter-book ## rebuild changed pages and reload the browser on save (sphinx-autobuild; HOST, PORT)
 	$(BIN)/jupyter-book config sphinx . > /dev/null
-	PYTHONPATH=_ext $(BIN)/sphinx-autobuild . _build/live --builder dirhtml -W -n --keep-going \
+	PYTHONPATH=_ext $(BIN)/python tests/livehtml.py . _build/live --builder dirhtml -W -n --keep-going \
 	  --host $(HOST) --port $(PORT) \
 	  --watch _ext --watch data --ignore "_build/*" --ignore "tests/*" --ignore "node_modules/*" \
 	  --ignore "*.pyc" --ignore "conf.py"

@@ -226,6 +226,87 @@ def test_make_help_lists_targets_and_variables_in_aligned_columns():
     assert len(columns) == 1, out
 
 
+# --- make livehtml ----------------------------------------------------------------------------------
+
+def test_livehtml_builds_a_page_edit_in_the_waiting_process_and_anything_else_afresh(tmp_path):
+    """`make livehtml` (tests/livehtml.py): a saved page shows up, built by the process that
+    set up while the author edited; a change to anything but pages gets a fresh process."""
+    import os
+    import shutil
+    import signal
+    import urllib.request
+
+    from conftest import FIXTURES, jupyter_book
+
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURES / "minibook", book)
+    subprocess.run([jupyter_book(), "config", "sphinx", str(book)], check=True,
+                   capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (tmp_path / "live.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "livehtml.py"), str(book), str(book / "_build/live"),
+         "--builder", "dirhtml", "-W", "-n", "--keep-going", "--port", str(port),
+         "--host", "127.0.0.1", "--ignore", "*/_build/*"],
+        cwd=book, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def page_shows(text: str, timeout: float = 90) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/alpha/", timeout=5) as r:
+                    if text in r.read().decode():
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.2)
+        return False
+
+    def messages() -> list[str]:
+        return re.findall(r"Rebuilding[^\n\x1b]*", (tmp_path / "live.log").read_text())
+
+    try:
+        assert page_shows("Alpha"), (tmp_path / "live.log").read_text()[-3000:]
+        assert messages() == ["Rebuilding in a fresh process (first build, or more than pages changed)..."]
+        time.sleep(4)  # the author reads the page; the next build sets up
+        alpha = book / "alpha.md"
+        alpha.write_text(alpha.read_text().replace("## Context\n", "## Context\n\nLive marker one.\n"))
+        assert page_shows("Live marker one."), (tmp_path / "live.log").read_text()[-3000:]
+        assert messages()[-1] == "Rebuilding (set up while you edited)..."
+        time.sleep(1)
+        (book / "_static" / "extra.css").write_text("p { margin: 0 }\n")
+        alpha.write_text(alpha.read_text().replace("Live marker one.", "Live marker two."))
+        assert page_shows("Live marker two."), (tmp_path / "live.log").read_text()[-3000:]
+        assert "fresh process" in " ".join(messages()[2:])
+        assert "build succeeded" in (tmp_path / "live.log").read_text()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    deadline = time.monotonic() + 20  # one may still be setting up; it ends when it reads EOF
+    while subprocess.run(["pgrep", "-f", f"livehtml.py --book-warm-build {book}"],
+                         capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "a waiting build process outlived the server"
+        time.sleep(0.5)
+
+
+def test_livehtml_tells_pages_from_everything_else(tmp_path):
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from livehtml import only_pages
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    root = tmp_path
+    assert only_pages([root / "models.md", root / "licences.md"], root)
+    for other in ("_ext/citations.py", "_config.yml", "_toc.yml", "references.bib",
+                  "data/models.yml", "figures/hnsw-search.py", "_static/book.css",
+                  "_ext/notes.md"):
+        assert not only_pages([root / "models.md", root / other], root), other
+    assert not only_pages([], root) and not only_pages([tmp_path.parent / "x.md"], root)
+
+
 # --- markup_fixes (axe-core asks for each; the browser tests run axe) -------------------------------
 
 def test_markup_fixes_are_in_the_built_pages(site):
