@@ -396,6 +396,36 @@ def test_figure_colours_follow_the_theme(browser, base_url, site):
     assert colours["light"][2] != colours["dark"][2]
 
 
+def test_code_drawn_as_plain_text_looks_as_it_did_with_spans(browser, base_url):
+    """Tokens written without a span (_ext/code_highlighting.py) take the code block's own
+    colour; in both themes that is the colour their class would give them, so nothing changes."""
+    for theme in ("light", "dark"):
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+        ctx.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+        page = ctx.new_page()
+        page.goto(base_url + "fine-tuning/")
+        found = page.evaluate("""() => {
+          const pre = document.querySelector('article div.highlight pre');
+          const out = {block: getComputedStyle(pre).color};
+          for (const cls of ['n', 'p', 'w']) {
+            const span = document.createElement('span');
+            span.className = cls;
+            span.textContent = 'x';
+            pre.appendChild(span);
+            const style = getComputedStyle(span);
+            out[cls] = [style.color, style.fontWeight, style.fontStyle, style.backgroundColor];
+            span.remove();
+          }
+          const plain = getComputedStyle(pre);
+          out.plain = [plain.color, plain.fontWeight, plain.fontStyle];
+          return out;
+        }""")
+        ctx.close()
+        for cls in ("n", "p", "w"):
+            assert found[cls][:3] == found["plain"], (theme, cls, found)
+            assert found[cls][3] in ("rgba(0, 0, 0, 0)", "transparent"), (theme, cls, found)
+
+
 def test_figure_geometry_check_finds_overlaps_and_tiny_text(browser):
     """The check above, seen failing: a figure drawn too wide for a phone, with two labels on
     top of each other."""
