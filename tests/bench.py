@@ -163,7 +163,21 @@ def lighthouse(base: str, path: str, workdir: Path) -> dict[str, int]:
                     "--only-categories=performance,accessibility,best-practices,seo"],
                    check=True, env=env, capture_output=True, timeout=300)
     report = json.loads(out.read_text())
-    return {k: round(v["score"] * 100) for k, v in report["categories"].items()}
+    scores = {k: round(v["score"] * 100) for k, v in report["categories"].items()}
+    scores["tbt"] = round(report["audits"]["total-blocking-time"]["numericValue"])
+    return scores
+
+
+def lighthouse_median(base: str, path: str, workdir: Path, runs: int) -> dict:
+    """Lighthouse's own advice for a score that varies from run to run: the median of several
+    runs (https://github.com/GoogleChrome/lighthouse/blob/main/docs/variability.md). The
+    lowest performance score is kept too, so a page that sometimes falls short shows it."""
+    import statistics
+
+    found = [lighthouse(base, path, workdir) for _ in range(runs)]
+    median = {k: round(statistics.median(f[k] for f in found)) for k in found[0]}
+    median["lowest"] = min(f["performance"] for f in found)
+    return median
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -176,6 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", action="store_true", help="write the tables into README.md")
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, metavar="N",
+                        help="Lighthouse runs per page; the table shows their median (default 3)")
     parser.add_argument("--no-live", action="store_true", help="skip the live-reload timing")
     args = parser.parse_args()
 
@@ -199,11 +215,13 @@ def main() -> None:
         rows = []
         with tempfile.TemporaryDirectory() as tmp, checks.serve(SITE, prefix=prefix, use_gzip=True) as base:
             for path in page_paths():
-                s = lighthouse(base, path, Path(tmp))
-                rows.append([f"/{path}", str(s["performance"]), str(s["accessibility"]),
-                             str(s["best-practices"]), str(s["seo"])])
-        parts += ["", "**Lighthouse 12.2.3, mobile profile, served with gzip**", "",
-                  table(["Page", "Performance", "Accessibility", "Best practices", "SEO"], rows)]
+                s = lighthouse_median(base, path, Path(tmp), args.lighthouse_runs)
+                rows.append([f"/{path}", str(s["performance"]), str(s["lowest"]), str(s["tbt"]),
+                             str(s["accessibility"]), str(s["best-practices"]), str(s["seo"])])
+        parts += ["", f"**Lighthouse 12.2.3, mobile profile, served with gzip** (median of "
+                  f"{args.lighthouse_runs} runs per page; goal: performance 98 or more, the rest 100)", "",
+                  table(["Page", "Performance", "Lowest run", "Blocking time (ms)", "Accessibility",
+                         "Best practices", "SEO"], rows)]
     report = "\n".join(parts)
     print(report)
     if args.readme:
