@@ -3,7 +3,8 @@
 Reports, as Markdown tables:
 - for every page: HTML bytes, and the gzipped bytes of the page with the JS and CSS it loads;
 - Lighthouse (mobile profile) for every page, run with Debian's Chromium against the site
-  served with gzip on 127.0.0.1, as a static host would serve it;
+  served with gzip on 127.0.0.1, as a static host would serve it: the median of five runs per
+  page, and the lowest;
 - build times (medians of several runs): a clean strict build, a rebuild after editing one
   chapter, a rebuild with nothing changed, and, under `make livehtml`, the time from saving an
   edit to seeing it in a browser that has the page open.
@@ -190,8 +191,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", action="store_true", help="write the tables into README.md")
     parser.add_argument("--no-lighthouse", action="store_true")
-    parser.add_argument("--lighthouse-runs", type=int, default=3, metavar="N",
-                        help="Lighthouse runs per page; the table shows their median (default 3)")
+    parser.add_argument("--lighthouse-runs", type=int, default=5, metavar="N",
+                        help="Lighthouse runs per page; the table shows their median (default 5)")
     parser.add_argument("--no-live", action="store_true", help="skip the live-reload timing")
     args = parser.parse_args()
 
